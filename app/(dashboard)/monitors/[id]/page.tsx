@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/session";
+import { getMonitor } from "@/lib/monitors/service";
+import { MonitorActions } from "@/components/monitors/monitor-actions";
+import { StateBadge } from "@/components/monitors/state-badge";
+import { Card } from "@/components/ui";
+
+export const metadata: Metadata = { title: "Monitor" };
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 break-all text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export default async function MonitorPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const monitor = await getMonitor(user.id, id);
+  if (!monitor) notFound();
+  const headerCount = Object.keys(monitor.headers as Record<string, string>).length;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold" data-testid="monitor-name">
+            {monitor.name}
+          </h1>
+          <p className="mt-0.5 break-all font-mono text-xs text-zinc-600 dark:text-zinc-400">
+            {monitor.type === "HTTP" ? `${monitor.method} ` : ""}
+            {monitor.url}
+          </p>
+          <div className="mt-2">
+            <StateBadge state={monitor.state} enabled={monitor.enabled} />
+          </div>
+        </div>
+        <MonitorActions monitorId={monitor.id} name={monitor.name} enabled={monitor.enabled} />
+      </div>
+      <Card className="p-5">
+        <dl className="grid gap-4 sm:grid-cols-3">
+          <Detail label="Interval">{monitor.intervalSeconds} s</Detail>
+          <Detail label="Timeout">{monitor.timeoutSeconds} s</Detail>
+          <Detail label="Retries before down">{monitor.retries}</Detail>
+          <Detail label="Expected status">{monitor.expectedStatus}</Detail>
+          <Detail label="Keyword">{monitor.keyword ? `${monitor.keywordMustBeAbsent ? "must be absent" : "must contain"}: “${monitor.keyword}”` : "—"}</Detail>
+          <Detail label="Redirects">{monitor.followRedirects ? "followed" : "not followed"}</Detail>
+          <Detail label="Headers">{headerCount === 0 ? "—" : `${headerCount} set`}</Detail>
+          <Detail label="Origin URL">{monitor.originUrl ?? "—"}</Detail>
+          <Detail label="Last checked">{monitor.lastCheckedAt ? monitor.lastCheckedAt.toISOString() : "not yet"}</Detail>
+        </dl>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// Monitor storage, always scoped to the owner: a monitor that is not the caller's does not exist.
+import { db } from "../db";
+import type { Monitor } from "../generated/prisma/client";
+import { validateMonitorInput, type FieldError, type MonitorInput } from "./schema";
+
+/** The fields a user edits, in the shape the API and forms speak. */
+export function toEditableFields(monitor: Monitor): MonitorInput {
+  return {
+    name: monitor.name,
+    type: monitor.type,
+    url: monitor.url,
+    method: monitor.method as MonitorInput["method"],
+    headers: monitor.headers as Record<string, string>,
+    body: monitor.body,
+    expectedStatus: monitor.expectedStatus,
+    keyword: monitor.keyword,
+    keywordMustBeAbsent: monitor.keywordMustBeAbsent,
+    intervalSeconds: monitor.intervalSeconds,
+    timeoutSeconds: monitor.timeoutSeconds,
+    retries: monitor.retries,
+    followRedirects: monitor.followRedirects,
+    originUrl: monitor.originUrl,
+    enabled: monitor.enabled,
+  };
+}
+
+/** The API representation: editable fields plus what Hopwatch knows about the monitor. */
+export function toMonitorJson(monitor: Monitor) {
+  return {
+    id: monitor.id,
+    ...toEditableFields(monitor),
+    state: monitor.state,
+    stateChangedAt: monitor.stateChangedAt,
+    lastCheckedAt: monitor.lastCheckedAt,
+    nextRunAt: monitor.enabled ? monitor.nextRunAt : null,
+    createdAt: monitor.createdAt,
+    updatedAt: monitor.updatedAt,
+  };
+}
+
+export type CreateResult = { ok: true; monitor: Monitor } | { ok: false; errors: FieldError[] };
+export type SaveResult = CreateResult | { ok: false; notFound: true };
+
+export async function listMonitors(userId: string): Promise<Monitor[]> {
+  const prisma = await db();
+  return prisma.monitor.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+}
+
+export async function getMonitor(userId: string, id: string): Promise<Monitor | null> {
+  const prisma = await db();
+  return prisma.monitor.findFirst({ where: { id, userId } });
+}
+
+export async function createMonitor(userId: string, raw: unknown): Promise<CreateResult> {
+  const input = validateMonitorInput(raw);
+  if (!input.ok) return input;
+  const prisma = await db();
+  const monitor = await prisma.monitor.create({ data: { ...input.value, userId } });
+  return { ok: true, monitor };
+}
+
+/**
+ * Applies a partial change: the stored monitor with the change laid over it must be valid as a
+ * whole (a new timeout is checked against the stored interval, say), or nothing is written.
+ */
+export async function updateMonitor(userId: string, id: string, patch: unknown): Promise<SaveResult> {
+  const existing = await getMonitor(userId, id);
+  if (!existing) return { ok: false, notFound: true };
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    return { ok: false, errors: [{ field: null, message: "Expected a JSON object with the fields to change" }] };
+  }
+  const input = validateMonitorInput({ ...toEditableFields(existing), ...patch });
+  if (!input.ok) return input;
+  const prisma = await db();
+  const becameEnabled = input.value.enabled && !existing.enabled;
+  const { count } = await prisma.monitor.updateMany({
+    where: { id, userId },
+    data: { ...input.value, ...(becameEnabled ? { nextRunAt: new Date() } : {}) },
+  });
+  if (count === 0) return { ok: false, notFound: true };
+  return { ok: true, monitor: (await getMonitor(userId, id))! };
+}
+
+export async function setMonitorEnabled(userId: string, id: string, enabled: boolean): Promise<SaveResult> {
+  return updateMonitor(userId, id, { enabled });
+}
+
+export async function deleteMonitor(userId: string, id: string): Promise<boolean> {
+  const prisma = await db();
+  const { count } = await prisma.monitor.deleteMany({ where: { id, userId } });
+  return count === 1;
+}
