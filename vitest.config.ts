@@ -13,6 +13,18 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      {
+        // Real servers: the built app on loopback, PostgreSQL, PGlite, Chromium.
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts", "tests/browser/**/*.test.ts"],
+          globalSetup: ["tests/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });
