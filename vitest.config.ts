@@ -9,6 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["tests/unit/**/*.test.ts", "tests/probes/**/*.test.ts", "tests/diagnosis/**/*.test.ts"],
           testTimeout: 20_000,
         },
@@ -18,6 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["tests/integration/**/*.test.ts", "tests/browser/**/*.test.ts"],
           globalSetup: ["tests/global-setup.ts"],
           testTimeout: 60_000,

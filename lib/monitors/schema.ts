@@ -55,7 +55,9 @@ export const monitorInputSchema = z
         .string({ error: "URL is required" })
         .trim()
         .min(1, { error: "URL is required" })
-        .max(2048, { error: "URL must be at most 2048 characters" }),
+        .max(2048, { error: "URL must be at most 2048 characters" })
+        // Checked here as well as per type below, so a bad URL is reported alongside other errors.
+        .refine((value) => isHttpUrl(value) || isTcpAddress(value), { error: "URL must start with http:// or https://" }),
       method: z.enum(HTTP_METHODS, { error: `Method must be one of ${HTTP_METHODS.join(", ")}` }).default("GET"),
       headers: z
         .record(z.string(), z.string({ error: "Header values must be text" }), { error: "Headers must be an object of name → value" })
@@ -119,12 +121,16 @@ export type ValidationResult = { ok: true; value: MonitorInput } | { ok: false; 
 export function validateMonitorInput(raw: unknown): ValidationResult {
   const result = monitorInputSchema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    errors: result.error.issues.map((issue) => {
-      if (issue.code === "unrecognized_keys") return { field: issue.keys[0], message: `Unknown field "${issue.keys[0]}"` };
-      if (issue.path.length === 0) return { field: null, message: "Expected a JSON object with the monitor's fields" };
-      return { field: String(issue.path[0]), message: issue.message };
-    }),
-  };
+  // One message per field: the first, most basic one.
+  const errors = new Map<string | null, FieldError>();
+  for (const issue of result.error.issues) {
+    const error: FieldError =
+      issue.code === "unrecognized_keys"
+        ? { field: issue.keys[0], message: `Unknown field "${issue.keys[0]}"` }
+        : issue.path.length === 0
+          ? { field: null, message: "Expected a JSON object with the monitor's fields" }
+          : { field: String(issue.path[0]), message: issue.message };
+    if (!errors.has(error.field)) errors.set(error.field, error);
+  }
+  return { ok: false, errors: [...errors.values()] };
 }
