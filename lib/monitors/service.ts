@@ -2,6 +2,7 @@
 import { db } from "../db";
 import type { Monitor } from "../generated/prisma/client";
 import { validateMonitorInput, type FieldError, type MonitorInput } from "./schema";
+import { initialRunAt } from "../scheduler/policy";
 
 /** The fields a user edits, in the shape the API and forms speak. */
 export function toEditableFields(monitor: Monitor): MonitorInput {
@@ -55,7 +56,7 @@ export async function createMonitor(userId: string, raw: unknown): Promise<Creat
   const input = validateMonitorInput(raw);
   if (!input.ok) return input;
   const prisma = await db();
-  const monitor = await prisma.monitor.create({ data: { ...input.value, userId } });
+  const monitor = await prisma.monitor.create({ data: { ...input.value, userId, nextRunAt: initialRunAt(new Date(), input.value.intervalSeconds) } });
   return { ok: true, monitor };
 }
 
@@ -72,10 +73,11 @@ export async function updateMonitor(userId: string, id: string, patch: unknown):
   const input = validateMonitorInput({ ...toEditableFields(existing), ...patch });
   if (!input.ok) return input;
   const prisma = await db();
-  const becameEnabled = input.value.enabled && !existing.enabled;
+  // A resumed monitor, or one on a new interval, starts a fresh schedule (spread like a new one).
+  const reschedule = (input.value.enabled && !existing.enabled) || input.value.intervalSeconds !== existing.intervalSeconds;
   const { count } = await prisma.monitor.updateMany({
     where: { id, userId },
-    data: { ...input.value, ...(becameEnabled ? { nextRunAt: new Date() } : {}) },
+    data: { ...input.value, ...(reschedule ? { nextRunAt: initialRunAt(new Date(), input.value.intervalSeconds) } : {}) },
   });
   if (count === 0) return { ok: false, notFound: true };
   return { ok: true, monitor: (await getMonitor(userId, id))! };

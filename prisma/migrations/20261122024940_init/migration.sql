@@ -7,6 +7,9 @@ CREATE TYPE "MonitorType" AS ENUM ('HTTP', 'TCP');
 -- CreateEnum
 CREATE TYPE "MonitorState" AS ENUM ('UNKNOWN', 'UP', 'PENDING', 'DOWN');
 
+-- CreateEnum
+CREATE TYPE "ErrorKind" AS ENUM ('NONE', 'HTTP_502', 'HTTP_503', 'HTTP_504', 'HTTP_5XX', 'HTTP_4XX', 'HTTP_UNEXPECTED_STATUS', 'DNS_NXDOMAIN', 'DNS_FAILURE', 'CONNECT_REFUSED', 'CONNECT_TIMEOUT', 'CONNECTION_RESET', 'TLS_CERT_EXPIRED', 'TLS_CERT_UNTRUSTED', 'TLS_HOSTNAME_MISMATCH', 'TLS_HANDSHAKE', 'RESPONSE_TIMEOUT', 'BODY_TIMEOUT', 'INVALID_RESPONSE', 'ASSERTION_FAILED', 'UNKNOWN');
+
 -- CreateTable
 CREATE TABLE "user" (
     "id" TEXT NOT NULL,
@@ -109,15 +112,44 @@ CREATE TABLE "monitor" (
     "originUrl" TEXT,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "state" "MonitorState" NOT NULL DEFAULT 'UNKNOWN',
-    "stateChangedAt" TIMESTAMP(3),
-    "lastCheckedAt" TIMESTAMP(3),
-    "nextRunAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "stateChangedAt" TIMESTAMPTZ(3),
+    "pendingSince" TIMESTAMPTZ(3),
+    "lastCheckedAt" TIMESTAMPTZ(3),
+    "lastErrorKind" "ErrorKind",
+    "nextRunAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "leaseOwner" TEXT,
-    "leaseExpiresAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "leaseExpiresAt" TIMESTAMPTZ(3),
+    "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "monitor_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "check" (
+    "id" BIGSERIAL NOT NULL,
+    "monitorId" TEXT NOT NULL,
+    "startedAt" TIMESTAMPTZ(3) NOT NULL,
+    "ok" BOOLEAN NOT NULL,
+    "errorKind" "ErrorKind" NOT NULL,
+    "httpStatus" INTEGER,
+    "transient" BOOLEAN NOT NULL DEFAULT false,
+    "attempt" INTEGER NOT NULL DEFAULT 1,
+    "dnsMs" REAL,
+    "connectMs" REAL,
+    "tlsMs" REAL,
+    "ttfbMs" REAL,
+    "transferMs" REAL,
+    "totalMs" REAL,
+    "remoteIp" TEXT,
+    "message" TEXT,
+    "rawError" TEXT,
+    "certSubject" TEXT,
+    "certIssuer" TEXT,
+    "certValidTo" TIMESTAMPTZ(3),
+    "evidence" JSONB,
+
+    CONSTRAINT "check_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -153,6 +185,9 @@ CREATE INDEX "monitor_nextRunAt_idx" ON "monitor"("nextRunAt");
 -- CreateIndex
 CREATE INDEX "monitor_leaseExpiresAt_idx" ON "monitor"("leaseExpiresAt");
 
+-- CreateIndex
+CREATE INDEX "check_monitorId_startedAt_idx" ON "check"("monitorId", "startedAt" DESC);
+
 -- AddForeignKey
 ALTER TABLE "session" ADD CONSTRAINT "session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -164,4 +199,7 @@ ALTER TABLE "api_key" ADD CONSTRAINT "api_key_userId_fkey" FOREIGN KEY ("userId"
 
 -- AddForeignKey
 ALTER TABLE "monitor" ADD CONSTRAINT "monitor_userId_fkey" FOREIGN KEY ("userId") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "check" ADD CONSTRAINT "check_monitorId_fkey" FOREIGN KEY ("monitorId") REFERENCES "monitor"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,72 @@
+// Claiming due monitors from PostgreSQL. One statement picks due, unleased monitors with
+// FOR UPDATE SKIP LOCKED, moves each to its next slot and leases it to the caller, so any number
+// of scheduler processes share the work and no monitor is probed by two of them at once.
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import type { ErrorKind } from "../probes/error-kinds";
+import type { MonitorState } from "./policy";
+
+/** What a worker needs to probe a monitor and judge the result. */
+export type ClaimedMonitor = {
+  id: string;
+  type: "HTTP" | "TCP";
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  expectedStatus: string;
+  keyword: string | null;
+  keywordMustBeAbsent: boolean;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  followRedirects: boolean;
+  state: MonitorState;
+  pendingSince: Date | null;
+  lastErrorKind: ErrorKind | null;
+  /** The slot this run was due at (for schedule-lag measurement); null for "check now". */
+  scheduledAt: Date | null;
+};
+
+const RETURNING = Prisma.raw(`m.id, m.type::text AS type, m.url, m.method, m.headers, m.body, m."expectedStatus", m.keyword,
+  m."keywordMustBeAbsent", m."intervalSeconds", m."timeoutSeconds", m.retries, m."followRedirects", m.state::text AS state,
+  m."pendingSince", m."lastErrorKind"::text AS "lastErrorKind"`);
+
+// Long enough for every attempt to time out plus every confirmation pause (each pause is at most
+// maxRetryDelaySeconds = max(1, interval/4)), with 10 s of slack.
+const LEASE = Prisma.raw(
+  `now() + make_interval(secs => m."timeoutSeconds" * (m.retries + 1) + m.retries * GREATEST(1, m."intervalSeconds" / 4) + 10)`,
+);
+
+export async function claimDueMonitors(prisma: PrismaClient, owner: string, limit: number): Promise<ClaimedMonitor[]> {
+  return prisma.$queryRaw<ClaimedMonitor[]>`
+    WITH due AS (
+      SELECT id, "nextRunAt" AS scheduled_at FROM monitor
+      WHERE enabled AND "nextRunAt" <= now() AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())
+      ORDER BY "nextRunAt"
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE monitor m SET
+      "leaseOwner" = ${owner},
+      "leaseExpiresAt" = ${LEASE},
+      "nextRunAt" = due.scheduled_at + make_interval(secs =>
+        m."intervalSeconds" * (floor(extract(epoch FROM now() - due.scheduled_at) / m."intervalSeconds") + 1))
+    FROM due WHERE m.id = due.id
+    RETURNING ${RETURNING}, due.scheduled_at AS "scheduledAt"`;
+}
+
+/** Leases one of the user's monitors for an immediate check; null if it is not theirs or is being probed. */
+export async function claimMonitorNow(prisma: PrismaClient, owner: string, userId: string, monitorId: string): Promise<ClaimedMonitor | null> {
+  const rows = await prisma.$queryRaw<ClaimedMonitor[]>`
+    UPDATE monitor m SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${LEASE}
+    WHERE m.id = ${monitorId} AND m."userId" = ${userId} AND (m."leaseExpiresAt" IS NULL OR m."leaseExpiresAt" < now())
+    RETURNING ${RETURNING}, NULL::timestamptz AS "scheduledAt"`;
+  return rows[0] ?? null;
+}
+
+/** Gives back leases a stopping process still holds, so other workers pick the monitors up at once. */
+export async function releaseLeases(prisma: PrismaClient, owner: string, monitorIds: string[]): Promise<void> {
+  if (monitorIds.length === 0) return;
+  await prisma.$executeRaw`UPDATE monitor SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+    WHERE "leaseOwner" = ${owner} AND id = ANY(${monitorIds}::text[])`;
+}

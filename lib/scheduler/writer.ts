@@ -1,0 +1,162 @@
+// Check results are written in batches: each flush stores the checks and the monitor state
+// changes they caused in one transaction, so a state change never exists without its check.
+// A batch whose write fails stays buffered and is retried at the next flush.
+import type { PrismaClient } from "../generated/prisma/client";
+import type { ProbeResult } from "../probes/types";
+import type { ErrorKind } from "../probes/error-kinds";
+import type { MonitorState } from "./policy";
+import { logger } from "../logger";
+
+export type CheckOutcome = {
+  monitorId: string;
+  leaseOwner: string;
+  result: ProbeResult;
+  attempt: number;
+  state: MonitorState;
+  stateChanged: boolean;
+  /** When the failure being confirmed started; null unless state is PENDING. */
+  pendingSince: Date | null;
+  /** The confirmation cleared: failed checks since this time become transient. */
+  transientSince: Date | null;
+  /** The last outcome of a claim gives the lease back. */
+  releaseLease: boolean;
+};
+
+type CheckRow = Record<string, unknown>;
+
+function checkRow(outcome: CheckOutcome): CheckRow {
+  const { result } = outcome;
+  return {
+    monitorId: outcome.monitorId,
+    startedAt: result.startedAt.toISOString(),
+    ok: result.ok,
+    errorKind: result.errorKind,
+    httpStatus: result.httpStatus,
+    attempt: outcome.attempt,
+    ...result.timings,
+    remoteIp: result.remoteIp,
+    message: result.message,
+    rawError: result.rawError,
+    certSubject: result.certificate?.subject ?? null,
+    certIssuer: result.certificate?.issuer ?? null,
+    certValidTo: result.certificate?.validTo ?? null,
+    evidence: result.ok ? null : result.evidence,
+  };
+}
+
+/** Several outcomes of one monitor in a batch collapse into the last, remembering the last state change. */
+function monitorUpdates(outcomes: CheckOutcome[]) {
+  const byMonitor = new Map<string, Record<string, unknown>>();
+  for (const outcome of outcomes) {
+    const previous = byMonitor.get(outcome.monitorId);
+    byMonitor.set(outcome.monitorId, {
+      id: outcome.monitorId,
+      owner: outcome.leaseOwner,
+      state: outcome.state,
+      stateChangedAt: outcome.stateChanged ? outcome.result.startedAt.toISOString() : (previous?.stateChangedAt ?? null),
+      pendingSince: outcome.pendingSince?.toISOString() ?? null,
+      lastCheckedAt: outcome.result.startedAt.toISOString(),
+      lastErrorKind: outcome.result.errorKind satisfies ErrorKind,
+      releaseLease: outcome.releaseLease,
+    });
+  }
+  return [...byMonitor.values()];
+}
+
+export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const checks = JSON.stringify(outcomes.map(checkRow));
+  const updates = JSON.stringify(monitorUpdates(outcomes));
+  const cleared = outcomes.filter((outcome) => outcome.transientSince);
+  await prisma.$transaction([
+    // A monitor deleted while it was being probed has no row to attach its checks to: skip those.
+    prisma.$executeRaw`
+      INSERT INTO "check" ("monitorId", "startedAt", ok, "errorKind", "httpStatus", attempt, "dnsMs", "connectMs", "tlsMs",
+        "ttfbMs", "transferMs", "totalMs", "remoteIp", message, "rawError", "certSubject", "certIssuer", "certValidTo", evidence)
+      SELECT r."monitorId", r."startedAt", r.ok, r."errorKind"::"ErrorKind", r."httpStatus", r.attempt, r."dnsMs", r."connectMs", r."tlsMs",
+        r."ttfbMs", r."transferMs", r."totalMs", r."remoteIp", r.message, r."rawError", r."certSubject", r."certIssuer", r."certValidTo", r.evidence
+      FROM jsonb_to_recordset(${checks}::jsonb) AS r("monitorId" text, "startedAt" timestamptz, ok boolean, "errorKind" text,
+        "httpStatus" int, attempt int, "dnsMs" real, "connectMs" real, "tlsMs" real, "ttfbMs" real, "transferMs" real, "totalMs" real,
+        "remoteIp" text, message text, "rawError" text, "certSubject" text, "certIssuer" text, "certValidTo" timestamptz, evidence jsonb)
+      WHERE EXISTS (SELECT 1 FROM monitor WHERE monitor.id = r."monitorId")`,
+    ...cleared.map(
+      (outcome) => prisma.$executeRaw`
+        UPDATE "check" SET transient = true
+        WHERE "monitorId" = ${outcome.monitorId} AND "startedAt" >= ${outcome.transientSince} AND NOT ok`,
+    ),
+    // Only the lease holder may move the monitor's state: a late write from a process whose
+    // lease expired (and was taken over) must not overwrite newer results.
+    prisma.$executeRaw`
+      UPDATE monitor m SET
+        state = u.state::"MonitorState",
+        "stateChangedAt" = COALESCE(u."stateChangedAt", m."stateChangedAt"),
+        "pendingSince" = u."pendingSince",
+        "lastCheckedAt" = u."lastCheckedAt",
+        "lastErrorKind" = u."lastErrorKind"::"ErrorKind",
+        "leaseOwner" = CASE WHEN u."releaseLease" THEN NULL ELSE m."leaseOwner" END,
+        "leaseExpiresAt" = CASE WHEN u."releaseLease" THEN NULL ELSE m."leaseExpiresAt" END
+      FROM jsonb_to_recordset(${updates}::jsonb) AS u(id text, owner text, state text, "stateChangedAt" timestamptz,
+        "pendingSince" timestamptz, "lastCheckedAt" timestamptz, "lastErrorKind" text, "releaseLease" boolean)
+      WHERE m.id = u.id AND m."leaseOwner" = u.owner`,
+  ]);
+}
+
+export type WriterStats = { buffered: number; written: number; dropped: number; failedFlushes: number };
+
+/**
+ * Buffers outcomes and writes them at most `flushIntervalMs` after they arrive. If the database
+ * is unreachable the buffer keeps growing up to `maxBuffered` outcomes; beyond that the oldest
+ * are dropped and counted, so a long outage cannot exhaust memory.
+ */
+export class ResultWriter {
+  private buffer: CheckOutcome[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  readonly stats: WriterStats = { buffered: 0, written: 0, dropped: 0, failedFlushes: 0 };
+
+  constructor(
+    private readonly getPrisma: () => Promise<PrismaClient>,
+    private readonly options: { flushIntervalMs: number; maxBuffered: number } = { flushIntervalMs: 1000, maxBuffered: 100_000 },
+  ) {}
+
+  push(outcome: CheckOutcome): void {
+    this.buffer.push(outcome);
+    const overflow = this.buffer.length - this.options.maxBuffered;
+    if (overflow > 0) {
+      this.buffer.splice(0, overflow);
+      this.stats.dropped += overflow;
+    }
+    this.stats.buffered = this.buffer.length;
+    this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+  }
+
+  /** Writes everything buffered so far; resolves once it is stored (or the attempt failed and was kept). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.flushing) await this.flushing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = (async () => {
+      try {
+        await writeOutcomes(await this.getPrisma(), batch);
+        this.stats.written += batch.length;
+      } catch (error) {
+        // Keep the batch, in order, ahead of anything that arrived meanwhile, and try again.
+        this.buffer = batch.concat(this.buffer);
+        this.stats.failedFlushes++;
+        logger.warn({ err: error, buffered: this.buffer.length }, "writing check results failed; keeping them and retrying");
+        this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      } finally {
+        this.stats.buffered = this.buffer.length;
+        this.flushing = null;
+      }
+    })();
+    await this.flushing;
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+}
