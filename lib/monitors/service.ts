@@ -32,6 +32,7 @@ export function toMonitorJson(monitor: Monitor) {
     ...toEditableFields(monitor),
     state: monitor.state,
     stateChangedAt: monitor.stateChangedAt,
+    lastErrorKind: monitor.lastErrorKind,
     lastCheckedAt: monitor.lastCheckedAt,
     nextRunAt: monitor.enabled ? monitor.nextRunAt : null,
     createdAt: monitor.createdAt,

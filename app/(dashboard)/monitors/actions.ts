@@ -6,6 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { saveMonitorForm } from "@/lib/monitors/form-actions";
 import type { MonitorFormState } from "@/lib/monitors/form-state";
 import { deleteMonitor, setMonitorEnabled } from "@/lib/monitors/service";
+import { checkNow } from "@/lib/scheduler/runtime";
 
 export async function saveMonitorAction(monitorId: string | null, _previous: MonitorFormState, form: FormData): Promise<MonitorFormState> {
   const user = await requireUser();
@@ -27,4 +28,14 @@ export async function deleteMonitorAction(monitorId: string): Promise<void> {
   await deleteMonitor(user.id, monitorId);
   revalidatePath("/monitors");
   redirect("/monitors");
+}
+
+export type CheckNowState = { ok: boolean; errorKind: string; message: string; totalMs: number | null } | { error: string } | null;
+
+export async function checkNowAction(monitorId: string): Promise<CheckNowState> {
+  const user = await requireUser();
+  const result = await checkNow(user.id, monitorId);
+  revalidatePath(`/monitors/${monitorId}`);
+  if (!result) return { error: "A check of this monitor is already running; its result appears here in a few seconds." };
+  return { ok: result.ok, errorKind: result.errorKind, message: result.message, totalMs: result.timings.totalMs };
 }

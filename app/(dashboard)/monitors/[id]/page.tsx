@@ -5,6 +5,11 @@ import { getMonitor } from "@/lib/monitors/service";
 import { MonitorActions } from "@/components/monitors/monitor-actions";
 import { StateBadge } from "@/components/monitors/state-badge";
 import { Card } from "@/components/ui";
+import { AutoRefresh } from "@/components/auto-refresh";
+import { CheckNowButton } from "@/components/monitors/check-now-button";
+import { ChecksTable } from "@/components/monitors/checks-table";
+import { listChecks } from "@/lib/checks/service";
+import { ERROR_KIND_LABELS } from "@/lib/probes/error-kinds";
 
 export const metadata: Metadata = { title: "Monitor" };
 
@@ -22,6 +27,7 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const monitor = await getMonitor(user.id, id);
   if (!monitor) notFound();
+  const checks = (await listChecks(user.id, monitor.id, { limit: 25, before: null, errorKind: null })) ?? [];
   const headerCount = Object.keys(monitor.headers as Record<string, string>).length;
   return (
     <div className="space-y-4">
@@ -34,12 +40,21 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
             {monitor.type === "HTTP" ? `${monitor.method} ` : ""}
             {monitor.url}
           </p>
-          <div className="mt-2">
+          <div className="mt-2 flex flex-wrap items-center gap-3">
             <StateBadge state={monitor.state} enabled={monitor.enabled} />
+            {monitor.lastErrorKind && monitor.lastErrorKind !== "NONE" ? (
+              <span className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="last-error-kind">
+                last failure: <span className="font-mono">{monitor.lastErrorKind}</span> ({ERROR_KIND_LABELS[monitor.lastErrorKind]})
+              </span>
+            ) : null}
           </div>
         </div>
-        <MonitorActions monitorId={monitor.id} name={monitor.name} enabled={monitor.enabled} />
+        <div className="flex flex-col items-end gap-2">
+          <MonitorActions monitorId={monitor.id} name={monitor.name} enabled={monitor.enabled} />
+          <CheckNowButton monitorId={monitor.id} />
+        </div>
       </div>
+      <AutoRefresh seconds={5} />
       <Card className="p-5">
         <dl className="grid gap-4 sm:grid-cols-3">
           <Detail label="Interval">{monitor.intervalSeconds} s</Detail>
@@ -50,8 +65,15 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
           <Detail label="Redirects">{monitor.followRedirects ? "followed" : "not followed"}</Detail>
           <Detail label="Headers">{headerCount === 0 ? "—" : `${headerCount} set`}</Detail>
           <Detail label="Origin URL">{monitor.originUrl ?? "—"}</Detail>
-          <Detail label="Last checked">{monitor.lastCheckedAt ? monitor.lastCheckedAt.toISOString() : "not yet"}</Detail>
+          <Detail label="Last checked">{monitor.lastCheckedAt ? monitor.lastCheckedAt.toLocaleString() : "not yet"}</Detail>
+          <Detail label="Next check">{monitor.enabled ? monitor.nextRunAt.toLocaleString() : "paused"}</Detail>
         </dl>
+      </Card>
+      <Card>
+        <h2 className="border-b border-zinc-200 px-4 py-2.5 text-sm font-semibold dark:border-zinc-800">Latest checks</h2>
+        <ChecksTable
+          checks={checks.map((check) => ({ ...check, id: check.id.toString(), startedAt: check.startedAt.toISOString() }))}
+        />
       </Card>
     </div>
   );
