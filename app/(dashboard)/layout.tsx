@@ -15,6 +15,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <Link href="/monitors" className="text-zinc-700 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white">
               Monitors
             </Link>
+            <Link href="/incidents" className="text-zinc-700 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white">
+              Incidents
+            </Link>
             <Link href="/settings" className="text-zinc-700 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white">
               Settings
             </Link>

@@ -9,6 +9,7 @@ import { logger } from "../logger";
 import { claimDueMonitors, releaseLeases } from "./claim";
 import { runMonitorJob } from "./job";
 import { ResultWriter } from "./writer";
+import { diagnoseInBackground } from "../incidents/diagnose-incident";
 
 export type SchedulerOptions = {
   /** Monitors being run (probing or pausing between confirmation re-probes) at once. */
@@ -62,7 +63,7 @@ export class Scheduler {
     private readonly getPrisma: () => Promise<PrismaClient>,
     private readonly options: SchedulerOptions = schedulerOptionsFromEnv(),
   ) {
-    this.writer = new ResultWriter(getPrisma, { flushIntervalMs: options.flushIntervalMs, maxBuffered: options.maxBufferedResults });
+    this.writer = new ResultWriter(getPrisma, { flushIntervalMs: options.flushIntervalMs, maxBuffered: options.maxBufferedResults }, diagnoseInBackground);
     this.withProbeSlot = semaphore(options.maxConcurrentProbes);
   }
 

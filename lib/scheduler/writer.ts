@@ -1,9 +1,9 @@
 // Check results are written in batches: each flush stores the checks and the monitor state
 // changes they caused in one transaction, so a state change never exists without its check.
 // A batch whose write fails stays buffered and is retried at the next flush.
-import type { PrismaClient } from "../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { ProbeResult } from "../probes/types";
-import type { ErrorKind } from "../probes/error-kinds";
+import { ERROR_KIND_LABELS, type ErrorKind } from "../probes/error-kinds";
 import type { MonitorState } from "./policy";
 import { logger } from "../logger";
 
@@ -63,12 +63,31 @@ function monitorUpdates(outcomes: CheckOutcome[]) {
   return [...byMonitor.values()];
 }
 
-export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+/** The incident side of an outcome: confirmed DOWN opens one, recovery resolves it. */
+function incidentRows(outcomes: CheckOutcome[], select: (outcome: CheckOutcome) => boolean): string {
+  return JSON.stringify(
+    outcomes.filter(select).map((outcome) => ({
+      monitorId: outcome.monitorId,
+      owner: outcome.leaseOwner,
+      errorKind: outcome.result.errorKind,
+      label: ERROR_KIND_LABELS[outcome.result.errorKind],
+      at: outcome.result.startedAt.toISOString(),
+    })),
+  );
+}
+
+const INCIDENT_ROW = Prisma.raw(`("monitorId" text, owner text, "errorKind" text, label text, at timestamptz)`);
+
+/** Writes a batch in one transaction; returns the ids of the incidents it opened. */
+export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome[]): Promise<string[]> {
+  if (outcomes.length === 0) return [];
   const checks = JSON.stringify(outcomes.map(checkRow));
   const updates = JSON.stringify(monitorUpdates(outcomes));
   const cleared = outcomes.filter((outcome) => outcome.transientSince);
-  await prisma.$transaction([
+  const opening = incidentRows(outcomes, (outcome) => outcome.state === "DOWN" && outcome.stateChanged);
+  const stillDown = incidentRows(outcomes, (outcome) => outcome.state === "DOWN" && !outcome.stateChanged);
+  const recovering = incidentRows(outcomes, (outcome) => outcome.state === "UP" && outcome.stateChanged);
+  const results = await prisma.$transaction([
     // A monitor deleted while it was being probed has no row to attach its checks to: skip those.
     prisma.$executeRaw`
       INSERT INTO "check" ("monitorId", "startedAt", ok, "errorKind", "httpStatus", attempt, "dnsMs", "connectMs", "tlsMs",
@@ -84,6 +103,45 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         UPDATE "check" SET transient = true
         WHERE "monitorId" = ${outcome.monitorId} AND "startedAt" >= ${outcome.transientSince} AND NOT ok`,
     ),
+    // Incidents change with the monitor state, in the same transaction and under the same
+    // lease condition. The unique openMonitorId makes "one open incident per monitor" a
+    // database guarantee: a second opening is a no-op.
+    prisma.$queryRaw<{ id: string }[]>`
+      WITH opened AS (
+        INSERT INTO incident (id, "monitorId", "openMonitorId", cause, "lastErrorKind", "openedAt")
+        SELECT gen_random_uuid()::text, o."monitorId", o."monitorId", o."errorKind"::"ErrorKind", o."errorKind"::"ErrorKind", o.at
+        FROM jsonb_to_recordset(${opening}::jsonb) AS o${INCIDENT_ROW}
+        JOIN monitor m ON m.id = o."monitorId" AND m."leaseOwner" = o.owner
+        ON CONFLICT ("openMonitorId") DO NOTHING
+        RETURNING id, "monitorId", "openedAt", cause
+      ), events AS (
+        -- (rows inserted above are not visible to a scan of incident here: join on RETURNING)
+        INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
+        SELECT opened.id, opened."openedAt", 'OPENED', opened.cause, 'Confirmed down: ' || o.label
+        FROM opened JOIN jsonb_to_recordset(${opening}::jsonb) AS o${INCIDENT_ROW} ON o."monitorId" = opened."monitorId"
+      )
+      SELECT id FROM opened`,
+    prisma.$executeRaw`
+      WITH changed AS (
+        UPDATE incident i SET "lastErrorKind" = o."errorKind"::"ErrorKind"
+        FROM jsonb_to_recordset(${stillDown}::jsonb) AS o${INCIDENT_ROW}
+        JOIN monitor m ON m.id = o."monitorId" AND m."leaseOwner" = o.owner
+        WHERE i."openMonitorId" = o."monitorId" AND i."lastErrorKind" <> o."errorKind"::"ErrorKind"
+        RETURNING i.id, o.at, o."errorKind", o.label
+      )
+      INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
+      SELECT id, at, 'ERROR_KIND_CHANGED', "errorKind"::"ErrorKind", 'Now failing with ' || label FROM changed`,
+    prisma.$executeRaw`
+      WITH resolved AS (
+        UPDATE incident i SET status = 'RESOLVED', "resolvedAt" = o.at, "openMonitorId" = NULL,
+          "durationSeconds" = GREATEST(0, round(extract(epoch FROM o.at - i."openedAt")))::int
+        FROM jsonb_to_recordset(${recovering}::jsonb) AS o${INCIDENT_ROW}
+        JOIN monitor m ON m.id = o."monitorId" AND m."leaseOwner" = o.owner
+        WHERE i."openMonitorId" = o."monitorId"
+        RETURNING i.id, o.at, i."durationSeconds"
+      )
+      INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
+      SELECT id, at, 'RESOLVED', 'NONE', 'Recovered after ' || "durationSeconds" || ' s' FROM resolved`,
     // Only the lease holder may move the monitor's state: a late write from a process whose
     // lease expired (and was taken over) must not overwrite newer results.
     prisma.$executeRaw`
@@ -99,6 +157,8 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         "pendingSince" timestamptz, "lastCheckedAt" timestamptz, "lastErrorKind" text, "releaseLease" boolean)
       WHERE m.id = u.id AND m."leaseOwner" = u.owner`,
   ]);
+  const opened = results[1 + cleared.length] as { id: string }[];
+  return opened.map((row) => row.id);
 }
 
 export type WriterStats = { buffered: number; written: number; dropped: number; failedFlushes: number };
@@ -117,6 +177,8 @@ export class ResultWriter {
   constructor(
     private readonly getPrisma: () => Promise<PrismaClient>,
     private readonly options: { flushIntervalMs: number; maxBuffered: number } = { flushIntervalMs: 1000, maxBuffered: 100_000 },
+    /** Called after a batch that opened incidents is stored (the follow-up diagnosis starts there). */
+    private readonly onIncidentsOpened: (incidentIds: string[]) => void = () => {},
   ) {}
 
   push(outcome: CheckOutcome): void {
@@ -140,8 +202,9 @@ export class ResultWriter {
     this.buffer = [];
     this.flushing = (async () => {
       try {
-        await writeOutcomes(await this.getPrisma(), batch);
+        const opened = await writeOutcomes(await this.getPrisma(), batch);
         this.stats.written += batch.length;
+        if (opened.length > 0) this.onIncidentsOpened(opened);
       } catch (error) {
         // Keep the batch, in order, ahead of anything that arrived meanwhile, and try again.
         this.buffer = batch.concat(this.buffer);

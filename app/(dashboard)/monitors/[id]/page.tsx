@@ -10,6 +10,9 @@ import { CheckNowButton } from "@/components/monitors/check-now-button";
 import { ChecksTable } from "@/components/monitors/checks-table";
 import { listChecks } from "@/lib/checks/service";
 import { ERROR_KIND_LABELS } from "@/lib/probes/error-kinds";
+import { openIncidentFor, transientBlips } from "@/lib/incidents/service";
+import { DiagnosisPanel, type StoredDiagnosis } from "@/components/incidents/diagnosis-panel";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Monitor" };
 
@@ -27,7 +30,11 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const monitor = await getMonitor(user.id, id);
   if (!monitor) notFound();
-  const checks = (await listChecks(user.id, monitor.id, { limit: 25, before: null, errorKind: null })) ?? [];
+  const [checks, incident, blips] = await Promise.all([
+    listChecks(user.id, monitor.id, { limit: 25, before: null, errorKind: null }).then((rows) => rows ?? []),
+    openIncidentFor(user.id, monitor.id),
+    transientBlips(user.id, monitor.id, new Date(Date.now() - 7 * 86_400_000)),
+  ]);
   const headerCount = Object.keys(monitor.headers as Record<string, string>).length;
   return (
     <div className="space-y-4">
@@ -55,6 +62,19 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
         </div>
       </div>
       <AutoRefresh seconds={5} />
+      {incident ? (
+        <Card className="border-red-300 p-5 dark:border-red-900">
+          <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="text-sm font-semibold uppercase tracking-wide text-red-700 dark:text-red-400">
+              Down since {incident.openedAt.toLocaleString()} — {ERROR_KIND_LABELS[incident.cause]}
+            </h2>
+            <Link href={`/incidents/${incident.id}`} className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
+              Incident details
+            </Link>
+          </div>
+          <DiagnosisPanel diagnosis={incident.diagnosis as StoredDiagnosis | null} />
+        </Card>
+      ) : null}
       <Card className="p-5">
         <dl className="grid gap-4 sm:grid-cols-3">
           <Detail label="Interval">{monitor.intervalSeconds} s</Detail>
@@ -66,6 +86,9 @@ export default async function MonitorPage({ params }: { params: Promise<{ id: st
           <Detail label="Headers">{headerCount === 0 ? "—" : `${headerCount} set`}</Detail>
           <Detail label="Origin URL">{monitor.originUrl ?? "—"}</Detail>
           <Detail label="Last checked">{monitor.lastCheckedAt ? monitor.lastCheckedAt.toLocaleString() : "not yet"}</Detail>
+          <Detail label="Transient failures (7 days)">
+            {blips.length === 0 ? "none" : blips.map((blip) => `${blip.count}× ${blip.errorKind}`).join(", ")}
+          </Detail>
           <Detail label="Next check">{monitor.enabled ? monitor.nextRunAt.toLocaleString() : "paused"}</Detail>
         </dl>
       </Card>

@@ -1,0 +1,5 @@
+import { z } from "zod";
+
+export const incidentNoteSchema = z.strictObject({
+  text: z.string({ error: "text is required" }).trim().min(1, { error: "Write a note first" }).max(5000, { error: "A note must be at most 5000 characters" }),
+});
