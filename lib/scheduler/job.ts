@@ -34,6 +34,7 @@ export async function runMonitorJob(monitor: ClaimedMonitor, options: JobOptions
       result,
       attempt,
       state: next.state,
+      previousState: state,
       stateChanged: next.changed,
       pendingSince: nowPending ? (pendingSince ?? result.startedAt) : null,
       transientSince: next.clearedTransient ? pendingSince : null,

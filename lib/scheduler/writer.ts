@@ -13,6 +13,8 @@ export type CheckOutcome = {
   result: ProbeResult;
   attempt: number;
   state: MonitorState;
+  /** The state before this check; differs from `state` exactly when the check changed it. */
+  previousState: MonitorState;
   stateChanged: boolean;
   /** When the failure being confirmed started; null unless state is PENDING. */
   pendingSince: Date | null;
@@ -87,6 +89,11 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
   const opening = incidentRows(outcomes, (outcome) => outcome.state === "DOWN" && outcome.stateChanged);
   const stillDown = incidentRows(outcomes, (outcome) => outcome.state === "DOWN" && !outcome.stateChanged);
   const recovering = incidentRows(outcomes, (outcome) => outcome.state === "UP" && outcome.stateChanged);
+  const stateChanges = JSON.stringify(
+    outcomes
+      .filter((outcome) => outcome.stateChanged)
+      .map((outcome) => ({ monitorId: outcome.monitorId, owner: outcome.leaseOwner, at: outcome.result.startedAt.toISOString(), fromState: outcome.previousState, toState: outcome.state, errorKind: outcome.result.errorKind })),
+  );
   const results = await prisma.$transaction([
     // A monitor deleted while it was being probed has no row to attach its checks to: skip those.
     prisma.$executeRaw`
@@ -103,6 +110,11 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         UPDATE "check" SET transient = true
         WHERE "monitorId" = ${outcome.monitorId} AND "startedAt" >= ${outcome.transientSince} AND NOT ok`,
     ),
+    prisma.$executeRaw`
+      INSERT INTO state_change ("monitorId", at, "fromState", "toState", "errorKind")
+      SELECT c."monitorId", c.at, c."fromState"::"MonitorState", c."toState"::"MonitorState", c."errorKind"::"ErrorKind"
+      FROM jsonb_to_recordset(${stateChanges}::jsonb) AS c("monitorId" text, owner text, at timestamptz, "fromState" text, "toState" text, "errorKind" text)
+      JOIN monitor m ON m.id = c."monitorId" AND m."leaseOwner" = c.owner`,
     // Incidents change with the monitor state, in the same transaction and under the same
     // lease condition. The unique openMonitorId makes "one open incident per monitor" a
     // database guarantee: a second opening is a no-op.
@@ -157,7 +169,7 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         "pendingSince" timestamptz, "lastCheckedAt" timestamptz, "lastErrorKind" text, "releaseLease" boolean)
       WHERE m.id = u.id AND m."leaseOwner" = u.owner`,
   ]);
-  const opened = results[1 + cleared.length] as { id: string }[];
+  const opened = results[2 + cleared.length] as { id: string }[];
   return opened.map((row) => row.id);
 }
 

@@ -115,6 +115,11 @@ describe.skipIf(!postgresAvailable)("scheduler", () => {
     await (await db()).monitor.update({ where: { id: monitor.id }, data: { nextRunAt: new Date() } });
     const up = await waitFor(() => monitorAndChecks(monitor.id), ({ monitor }) => monitor.state === "UP");
     expect(up.checks.map((check) => [check.errorKind, check.transient])).toEqual([["HTTP_503", false], ["NONE", false]]);
+    const changes = await (await db()).stateChange.findMany({ where: { monitorId: monitor.id }, orderBy: { at: "asc" } });
+    expect(changes.map((change) => [change.fromState, change.toState, change.errorKind])).toEqual([
+      ["UNKNOWN", "DOWN", "HTTP_503"],
+      ["DOWN", "UP", "NONE"],
+    ]);
   });
 
   it("keeps the schedule's phase: the next run is one interval after the slot, not after the probe", async () => {
