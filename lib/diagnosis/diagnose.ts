@@ -45,6 +45,8 @@ export interface CheckHistory {
   /** Newest first, including transient failures. */
   recentChecks: Array<{ errorKind: ErrorKind; at: Date | string }>;
   consecutiveFailures: number;
+  /** The failure outlasted the monitor's confirmation re-probes (an incident): not a blip, however short the streak. */
+  confirmedDown?: boolean;
 }
 
 export interface DiagnoseInput {
@@ -158,6 +160,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
 
 function judgePersistence(history: CheckHistory): { kind: Persistence; note: string } {
   const streak = Math.max(history.consecutiveFailures, 1);
+  if (history.confirmedDown) {
+    return { kind: "persistent", note: `confirmed down after ${streak} consecutive ${streak === 1 ? "failure" : "failures"}` };
+  }
   if (streak >= PERSISTENT_AFTER_CONSECUTIVE_FAILURES) {
     return { kind: "persistent", note: `persistent: ${streak} consecutive failures` };
   }

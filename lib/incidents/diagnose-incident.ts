@@ -45,6 +45,7 @@ export async function diagnoseIncident(incidentId: string): Promise<void> {
     history: {
       recentChecks: recentChecks.map((check) => ({ errorKind: check.errorKind as ErrorKind, at: check.startedAt })),
       consecutiveFailures: firstGood === -1 ? recentChecks.length : firstGood,
+      confirmedDown: true,
     },
   });
   const diagnosis = { ...result, followUps, evidence, remoteIp: failing.remoteIp, checkId: failing.id.toString() };

@@ -7,6 +7,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { startNginx } from "../helpers/nginx";
+import { closedPort } from "../probes/helpers";
 
 const SCREENSHOTS = path.resolve("test-results/browser");
 const CHROMIUM_ARGS = [
@@ -276,6 +278,57 @@ describe.skipIf(skip)("monitors in the browser", () => {
       expect(response.status).toBe(404);
     });
 
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows a monitor behind a failing nginx go PENDING, then DOWN, with the 502 diagnosis", { timeout: 120_000 }, async () => {
+    const base = app!.url;
+    // A real nginx whose upstream is stopped; the origin URL points at that same dead upstream.
+    const deadUpstream = await closedPort();
+    const nginx = await startNginx({ upstreamPort: deadUpstream });
+    try {
+      await step("18-add-failing-monitor", async () => {
+        await page.goto(`${base}/monitors/new`);
+        await page.locator("#name").fill("Payments API");
+        await page.locator("#url").fill(`http://127.0.0.1:${nginx.port}/api/health`);
+        await page.locator("#retries").fill("1");
+        await page.locator("#originUrl").fill(`http://127.0.0.1:${deadUpstream}/api/health`);
+        await page.getByRole("button", { name: "Add monitor" }).click();
+        await arriveAt(DETAIL_PATH);
+        await page.getByTestId("monitor-name").filter({ hasText: "Payments API" }).waitFor();
+      });
+
+      await step("19-check-now-pending", async () => {
+        await page.getByRole("button", { name: "Check now" }).click();
+        await page.getByTestId("check-now-result").filter({ hasText: "HTTP_502" }).waitFor();
+        await page.locator('[data-state="PENDING"], [data-state="DOWN"]').first().waitFor({ timeout: 15_000 });
+      });
+
+      await step("20-down-with-diagnosis", async () => {
+        await page.locator('[data-state="DOWN"]').waitFor({ timeout: 30_000 });
+        const hop = page.getByTestId("diagnosis-hop");
+        await hop.waitFor({ timeout: 30_000 });
+        expect(await hop.textContent()).toBe("Upstream (origin)");
+        expect(await page.getByTestId("diagnosis-gateway").textContent()).toMatch(/^nginx/);
+        expect(await page.locator('[data-error-kind="HTTP_502"]').count()).toBeGreaterThanOrEqual(2);
+      });
+
+      await step("21-incident-page", async () => {
+        await page.getByRole("link", { name: "Incident details" }).click();
+        await arriveAt(/^\/incidents\/[^/]+$/);
+        await page.getByTestId("diagnosis").waitFor();
+        await page.locator("details summary", { hasText: "Evidence" }).click();
+        await page.getByText("HTTP/1.1 502 Bad Gateway").first().waitFor();
+        expect(await page.locator('[data-event-type="OPENED"]').count()).toBe(1);
+      });
+
+      await step("22-incidents-only-502", async () => {
+        await page.goto(`${base}/incidents?errorKind=HTTP_502`);
+        await page.locator('[data-incident-cause="HTTP_502"]').first().waitFor();
+      });
+    } finally {
+      await nginx.stop();
+    }
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -466,6 +466,16 @@ describe("diagnose: transient vs persistent", () => {
     expect(result.nextSteps.join("\n")).toContain("keep-alive");
   });
 
+  it("a failure confirmed DOWN is persistent however short the streak, with no blip advice", () => {
+    const result = diagnose({
+      failing: { errorKind: "HTTP_502", httpStatus: 502, timings: { dnsMs: null, connectMs: 1, tlsMs: null, ttfbMs: 2, transferMs: 0, totalMs: 3 }, evidence: null, message: "502 Bad Gateway", timeoutSeconds: 10 },
+      history: { recentChecks: [{ errorKind: "HTTP_502", at: new Date() }, { errorKind: "HTTP_502", at: new Date() }, { errorKind: "NONE", at: new Date() }], consecutiveFailures: 2, confirmedDown: true },
+    });
+    expect(result.persistence).toBe("persistent");
+    expect(result.summary).toContain("(confirmed down after 2 consecutive failures).");
+    expect(result.nextSteps.join("\n")).not.toContain("keep-alive connection the gateway was reusing");
+  });
+
   it("a fresh streak without successes in history is transient so far", () => {
     const result = check({ kind: "CONNECT_TIMEOUT", consecutiveFailures: 2 });
     expect(result.persistence).toBe("transient");
