@@ -12,6 +12,7 @@ if (!buildIfNeeded()) {
 const port = process.env.PORT || "3000";
 const database = process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : `embedded PostgreSQL in ${process.env.HOPWATCH_DATA_DIR || ".data"}/`;
 console.log(`Starting Hopwatch on http://localhost:${port} (${database})`);
-const server = spawn(nextBin, ["start", "--port", port], { stdio: "inherit" });
+// The server stops itself gracefully on SIGTERM/SIGINT (lib/server-process.ts).
+const server = spawn(nextBin, ["start", "--port", port], { stdio: "inherit", env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
