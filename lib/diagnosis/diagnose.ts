@@ -4,6 +4,7 @@
  * Pure: no network, no clock, no database.
  */
 import { ERROR_KIND_LABELS, type ErrorKind } from "../probes/error-kinds";
+import type { Timings } from "../probes/types";
 import { CAUSE_STEPS, type ProbableCause } from "./causes";
 import { fingerprintGateway, type GatewayFingerprint, type UpstreamHint } from "./fingerprint";
 import { GATEWAY_TIMEOUTS, GATEWAY_TIPS } from "./gateway-advice";
@@ -15,14 +16,8 @@ export const HOPS = ["dns", "tcp", "tls", "gateway", "upstream", "application", 
 export type Hop = (typeof HOPS)[number];
 export type Persistence = "transient" | "persistent";
 
-export interface CheckTimings {
-  dnsMs: number | null;
-  connectMs: number | null;
-  tlsMs: number | null;
-  ttfbMs: number | null;
-  transferMs: number | null;
-  totalMs: number | null;
-}
+/** The failing check's phase timings, as the probe measured them. */
+export type CheckTimings = Timings;
 
 export interface FailingCheck {
   errorKind: ErrorKind;

@@ -4,22 +4,13 @@
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { ErrorKind } from "../probes/error-kinds";
 import type { MonitorState } from "./policy";
+import type { ProbeTarget } from "../probes/types";
 
 /** What a worker needs to probe a monitor and judge the result. */
-export type ClaimedMonitor = {
+export type ClaimedMonitor = ProbeTarget & {
   id: string;
-  type: "HTTP" | "TCP";
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  expectedStatus: string;
-  keyword: string | null;
-  keywordMustBeAbsent: boolean;
   intervalSeconds: number;
-  timeoutSeconds: number;
   retries: number;
-  followRedirects: boolean;
   state: MonitorState;
   pendingSince: Date | null;
   lastErrorKind: ErrorKind | null;

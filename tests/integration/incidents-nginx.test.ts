@@ -2,11 +2,11 @@
 // monitor goes DOWN, an incident opens with the probe's error kind as its cause, and the
 // follow-up probes + diagnosis name the gateway and the failed hop.
 import type net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { describe, expect, it } from "vitest";
+import { postgresIsReachable } from "../helpers/postgres";
+import { useSchedulerHarness } from "../helpers/scheduler-harness";
 import { nginxUnavailableReason, startNginx, type NginxOptions } from "../helpers/nginx";
 import { closedPort, httpServer, LOOPBACK, rawServer } from "../probes/helpers";
-import type { Scheduler } from "@/lib/scheduler/scheduler";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 const nginxMissing = nginxUnavailableReason();
@@ -42,38 +42,17 @@ const scenarios: Array<{
 ];
 
 describe.skipIf(!postgresAvailable || nginxMissing !== null)("incidents through a real nginx", () => {
-  let database: TestDatabase;
-  let scheduler: Scheduler;
-  let userId: string;
   const cleanups: Array<() => Promise<void>> = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    process.env.DATABASE_URL = database.url;
-    const { db } = await import("@/lib/db");
-    const { Scheduler } = await import("@/lib/scheduler/scheduler");
-    userId = (await (await db()).user.create({ data: { id: "nginx-user", name: "N", email: "n@example.com" } })).id;
-    scheduler = new Scheduler(db, { maxActiveMonitors: 50, maxConcurrentProbes: 10, retryBaseSeconds: 0.25, flushIntervalMs: 200, maxBufferedResults: 1000 });
-    scheduler.start();
-  });
-
-  afterAll(async () => {
-    await scheduler?.stop();
-    await Promise.all(cleanups.map((cleanup) => cleanup()));
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await database?.drop();
-  });
+  const harness = useSchedulerHarness("nginx-user", [async () => void (await Promise.all(cleanups.map((cleanup) => cleanup())))]);
 
   it.each(scenarios)("$name → $cause, gateway nginx, hop $hop", async (scenario) => {
     const upstream = await scenario.upstream();
     const origin = scenario.origin ? await scenario.origin() : upstream;
     const nginx = await startNginx({ upstreamPort: upstream.port, ...scenario.nginx });
     cleanups.push(upstream.close, origin.close, nginx.stop);
-    const { db } = await import("@/lib/db");
-    const monitor = await (await db()).monitor.create({
+    const monitor = await harness.prisma.monitor.create({
       data: {
-        userId,
+        userId: harness.userId,
         name: scenario.name,
         url: `http://${LOOPBACK}:${nginx.port}/api/health`,
         originUrl: `http://${LOOPBACK}:${origin.port}/api/health`,
@@ -86,7 +65,7 @@ describe.skipIf(!postgresAvailable || nginxMissing !== null)("incidents through 
     const { listIncidents } = await import("@/lib/incidents/service");
     const deadline = Date.now() + 30_000;
     let incident;
-    while (!(incident = (await listIncidents(userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 1 }))[0])?.diagnosis) {
+    while (!(incident = (await listIncidents(harness.userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 1 }))[0])?.diagnosis) {
       if (Date.now() > deadline) throw new Error(`no diagnosed incident for ${scenario.name}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -1,53 +1,21 @@
 // Incidents from real failures: opened on confirmed DOWN with the confirming check's error kind,
 // one open per monitor (a database guarantee), a timeline, a diagnosis, resolution with duration.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { beforeAll, describe, expect, it } from "vitest";
+import { postgresIsReachable } from "../helpers/postgres";
+import { useSchedulerHarness, waitFor } from "../helpers/scheduler-harness";
 import { httpServer, type TestServer } from "../probes/helpers";
-import type { Scheduler } from "@/lib/scheduler/scheduler";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 
 describe.skipIf(!postgresAvailable)("incidents", () => {
-  let database: TestDatabase;
-  let scheduler: Scheduler;
-  let userId: string;
-  let otherUserId: string;
   const servers: TestServer[] = [];
+  const harness = useSchedulerHarness("incident-user", [async () => void (await Promise.all(servers.map((server) => server.close())))]);
+  let otherUserId: string;
+  const prisma = async () => harness.prisma;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    process.env.DATABASE_URL = database.url;
-    const { db } = await import("@/lib/db");
-    const { Scheduler } = await import("@/lib/scheduler/scheduler");
-    const prisma = await db();
-    userId = (await prisma.user.create({ data: { id: "incident-user", name: "I", email: "i@example.com" } })).id;
-    otherUserId = (await prisma.user.create({ data: { id: "other-user", name: "O", email: "o@example.com" } })).id;
-    scheduler = new Scheduler(db, { maxActiveMonitors: 100, maxConcurrentProbes: 20, retryBaseSeconds: 0.25, flushIntervalMs: 200, maxBufferedResults: 1000 });
-    scheduler.start();
+    otherUserId = (await harness.prisma.user.create({ data: { id: "other-user", name: "O", email: "o@example.com" } })).id;
   });
-
-  afterAll(async () => {
-    await scheduler?.stop();
-    await Promise.all(servers.map((server) => server.close()));
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await database?.drop();
-  });
-
-  async function prisma() {
-    const { db } = await import("@/lib/db");
-    return db();
-  }
-
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 
   it("opens one incident on confirmed DOWN, diagnoses it, and resolves it on recovery", async () => {
     let healthy = false;
@@ -58,12 +26,12 @@ describe.skipIf(!postgresAvailable)("incidents", () => {
     });
     servers.push(origin, gateway);
     const monitor = await (await prisma()).monitor.create({
-      data: { userId, name: "Checkout", url: `http://127.0.0.1:${gateway.port}/api`, originUrl: `http://127.0.0.1:${origin.port}/api`, intervalSeconds: 10, timeoutSeconds: 2, retries: 1, nextRunAt: new Date() },
+      data: { userId: harness.userId, name: "Checkout", url: `http://127.0.0.1:${gateway.port}/api`, originUrl: `http://127.0.0.1:${origin.port}/api`, intervalSeconds: 10, timeoutSeconds: 2, retries: 1, nextRunAt: new Date() },
     });
     const { listIncidents, getIncident } = await import("@/lib/incidents/service");
 
     const diagnosed = await waitFor(
-      async () => (await listIncidents(userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 10 }))[0],
+      async () => (await listIncidents(harness.userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 10 }))[0],
       (incident) => Boolean(incident?.diagnosis),
     );
     expect(diagnosed).toMatchObject({ status: "OPEN", cause: "HTTP_502", resolvedAt: null });
@@ -77,7 +45,7 @@ describe.skipIf(!postgresAvailable)("incidents", () => {
 
     healthy = true;
     await (await prisma()).monitor.update({ where: { id: monitor.id }, data: { nextRunAt: new Date() } });
-    const resolved = await waitFor(() => getIncident(userId, diagnosed.id), (incident) => incident?.status === "RESOLVED");
+    const resolved = await waitFor(() => getIncident(harness.userId, diagnosed.id), (incident) => incident?.status === "RESOLVED");
     expect(resolved!.durationSeconds).toBeGreaterThanOrEqual(0);
     expect(resolved!.resolvedAt!.getTime()).toBeGreaterThan(resolved!.openedAt.getTime());
     expect(resolved!.events.map((event) => event.type)).toEqual(["OPENED", "DIAGNOSED", "RESOLVED"]);
@@ -88,7 +56,7 @@ describe.skipIf(!postgresAvailable)("incidents", () => {
     expect(await listIncidents(otherUserId, { monitorId: null, errorKind: null, status: null, limit: 10 })).toEqual([]);
     const { addIncidentNote } = await import("@/lib/incidents/service");
     expect(await addIncidentNote(otherUserId, diagnosed.id, "pwned")).toBe(false);
-    expect(await addIncidentNote(userId, diagnosed.id, "Restarted the upstream pool")).toBe(true);
+    expect(await addIncidentNote(harness.userId, diagnosed.id, "Restarted the upstream pool")).toBe(true);
   });
 
   it("opens no incident for a failure that clears within the retries, and counts it as a blip", async () => {
@@ -96,12 +64,12 @@ describe.skipIf(!postgresAvailable)("incidents", () => {
     const flaky = await httpServer((_request, response) => response.writeHead(++requests === 1 ? 503 : 200).end());
     servers.push(flaky);
     const monitor = await (await prisma()).monitor.create({
-      data: { userId, name: "Flaky", url: `http://127.0.0.1:${flaky.port}/`, intervalSeconds: 60, timeoutSeconds: 2, retries: 2, nextRunAt: new Date() },
+      data: { userId: harness.userId, name: "Flaky", url: `http://127.0.0.1:${flaky.port}/`, intervalSeconds: 60, timeoutSeconds: 2, retries: 2, nextRunAt: new Date() },
     });
     await waitFor(() => prisma().then((client) => client.monitor.findUniqueOrThrow({ where: { id: monitor.id } })), (row) => row.state === "UP");
     const { listIncidents, transientBlips } = await import("@/lib/incidents/service");
-    expect(await listIncidents(userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 10 })).toEqual([]);
-    expect(await transientBlips(userId, monitor.id, new Date(Date.now() - 60_000))).toEqual([{ errorKind: "HTTP_503", count: 1 }]);
+    expect(await listIncidents(harness.userId, { monitorId: monitor.id, errorKind: null, status: null, limit: 10 })).toEqual([]);
+    expect(await transientBlips(harness.userId, monitor.id, new Date(Date.now() - 60_000))).toEqual([{ errorKind: "HTTP_503", count: 1 }]);
   });
 
   it("records a change of error kind while down in the timeline", async () => {
@@ -109,13 +77,13 @@ describe.skipIf(!postgresAvailable)("incidents", () => {
     const server = await httpServer((_request, response) => response.writeHead(status).end());
     servers.push(server);
     const monitor = await (await prisma()).monitor.create({
-      data: { userId, name: "Shifting", url: `http://127.0.0.1:${server.port}/`, intervalSeconds: 10, timeoutSeconds: 2, retries: 0, nextRunAt: new Date() },
+      data: { userId: harness.userId, name: "Shifting", url: `http://127.0.0.1:${server.port}/`, intervalSeconds: 10, timeoutSeconds: 2, retries: 0, nextRunAt: new Date() },
     });
     const { listIncidents, getIncident } = await import("@/lib/incidents/service");
-    const [opened] = await waitFor(() => listIncidents(userId, { monitorId: monitor.id, errorKind: "HTTP_502", status: "OPEN", limit: 5 }), (rows) => rows.length === 1);
+    const [opened] = await waitFor(() => listIncidents(harness.userId, { monitorId: monitor.id, errorKind: "HTTP_502", status: "OPEN", limit: 5 }), (rows) => rows.length === 1);
     status = 504;
     await (await prisma()).monitor.update({ where: { id: monitor.id }, data: { nextRunAt: new Date() } });
-    const incident = await waitFor(() => getIncident(userId, opened.id), (row) => row?.lastErrorKind === "HTTP_504");
+    const incident = await waitFor(() => getIncident(harness.userId, opened.id), (row) => row?.lastErrorKind === "HTTP_504");
     expect(incident!.cause).toBe("HTTP_502");
     expect(incident!.events.filter((event) => event.type === "ERROR_KIND_CHANGED").map((event) => event.errorKind)).toEqual(["HTTP_504"]);
   });

@@ -1,58 +1,25 @@
 // The scheduler in this process against a real PostgreSQL database and loopback HTTP servers:
 // confirmation before DOWN, transient failures, atomic state changes, checks API shape.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { describe, expect, it } from "vitest";
+import { postgresIsReachable } from "../helpers/postgres";
+import { useSchedulerHarness, waitFor } from "../helpers/scheduler-harness";
 import { httpServer, type TestServer } from "../probes/helpers";
-import type { Scheduler } from "@/lib/scheduler/scheduler";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 
 describe.skipIf(!postgresAvailable)("scheduler", () => {
-  let database: TestDatabase;
-  let scheduler: Scheduler;
-  let userId: string;
   const servers: TestServer[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    process.env.DATABASE_URL = database.url;
-    const { db } = await import("@/lib/db");
-    const { Scheduler } = await import("@/lib/scheduler/scheduler");
-    const prisma = await db();
-    userId = (await prisma.user.create({ data: { id: "scheduler-user", name: "S", email: "s@example.com" } })).id;
-    scheduler = new Scheduler(db, { maxActiveMonitors: 100, maxConcurrentProbes: 20, retryBaseSeconds: 0.25, flushIntervalMs: 200, maxBufferedResults: 1000 });
-    scheduler.start();
-  });
-
-  afterAll(async () => {
-    await scheduler?.stop();
-    await Promise.all(servers.map((server) => server.close()));
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await database?.drop();
-  });
+  const harness = useSchedulerHarness("scheduler-user", [async () => void (await Promise.all(servers.map((server) => server.close())))]);
+  const db = async () => harness.prisma;
 
   async function addMonitor(url: string, fields: Record<string, unknown> = {}) {
-    const { db } = await import("@/lib/db");
-    const prisma = await db();
-    return prisma.monitor.create({
-      data: { userId, name: url, url, intervalSeconds: 60, timeoutSeconds: 2, retries: 2, nextRunAt: new Date(), ...fields },
+    return harness.prisma.monitor.create({
+      data: { userId: harness.userId, name: url, url, intervalSeconds: 60, timeoutSeconds: 2, retries: 2, nextRunAt: new Date(), ...fields },
     });
   }
 
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   async function monitorAndChecks(id: string) {
-    const { db } = await import("@/lib/db");
-    const prisma = await db();
+    const prisma = harness.prisma;
     const monitor = await prisma.monitor.findUniqueOrThrow({ where: { id } });
     const checks = await prisma.check.findMany({ where: { monitorId: id }, orderBy: { startedAt: "asc" } });
     return { monitor, checks };
@@ -111,7 +78,6 @@ describe.skipIf(!postgresAvailable)("scheduler", () => {
     const down = await waitFor(() => monitorAndChecks(monitor.id), ({ monitor }) => monitor.state === "DOWN");
     expect(down.checks.map((check) => check.errorKind)).toEqual(["HTTP_503"]);
     healthy = true;
-    const { db } = await import("@/lib/db");
     await (await db()).monitor.update({ where: { id: monitor.id }, data: { nextRunAt: new Date() } });
     const up = await waitFor(() => monitorAndChecks(monitor.id), ({ monitor }) => monitor.state === "UP");
     expect(up.checks.map((check) => [check.errorKind, check.transient])).toEqual([["HTTP_503", false], ["NONE", false]]);
