@@ -47,7 +47,7 @@ function semaphore(limit: number) {
   };
 }
 
-export type SchedulerStats = { claimed: number; completed: number; active: number; lastTickAt: Date | null; lagMs: number[] };
+export type SchedulerStats = { claimed: number; completed: number; active: number; startedAt: Date | null; lastTickAt: Date | null; lagMs: number[] };
 
 export class Scheduler {
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -57,7 +57,7 @@ export class Scheduler {
   private readonly abort = new AbortController();
   private readonly withProbeSlot: ReturnType<typeof semaphore>;
   private ticking = false;
-  readonly stats: SchedulerStats = { claimed: 0, completed: 0, active: 0, lastTickAt: null, lagMs: [] };
+  readonly stats: SchedulerStats = { claimed: 0, completed: 0, active: 0, startedAt: null, lastTickAt: null, lagMs: [] };
 
   constructor(
     private readonly getPrisma: () => Promise<PrismaClient>,
@@ -69,6 +69,7 @@ export class Scheduler {
 
   start(): void {
     if (this.task) return;
+    this.stats.startedAt = new Date();
     this.task = cron.schedule("* * * * * *", () => this.tick(), { name: `hopwatch-scheduler-${this.owner}`, noOverlap: true });
     logger.info({ owner: this.owner, ...this.options }, "scheduler started");
   }

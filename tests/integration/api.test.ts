@@ -33,7 +33,16 @@ describe.each(modes)("REST API on $mode", ({ usePostgres }) => {
   it("reports health with the database", async () => {
     const response = await fetch(`${app.url}/api/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+    expect(await response.json()).toMatchObject({ status: "ok", db: "ok", scheduler: { status: "ok" } });
+  });
+
+  it("sends security headers on pages, with a CSP that allows no eval and no framing", async () => {
+    const response = await fetch(`${app.url}/sign-in`);
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-eval");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
   });
 
   it("answers 401 without a session or key, and with a bad key", async () => {
