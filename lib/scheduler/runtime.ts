@@ -7,11 +7,14 @@ import type { ProbeResult } from "../probes/types";
 import { claimMonitorNow } from "./claim";
 import { runMonitorJob } from "./job";
 import { Scheduler, schedulerOptionsFromEnv } from "./scheduler";
+import { AlertDispatcher } from "../alerts/dispatcher";
+import { alertOptionsFromEnv } from "../alerts/config";
 
 const globalForScheduler = globalThis as unknown as { hopwatchScheduler?: Scheduler };
 
 function processScheduler(): Scheduler {
-  globalForScheduler.hopwatchScheduler ??= new Scheduler(db, schedulerOptionsFromEnv());
+  // Every scheduler process also dispatches alerts (lib/alerts/dispatcher.ts).
+  globalForScheduler.hopwatchScheduler ??= new Scheduler(db, schedulerOptionsFromEnv(), [new AlertDispatcher(db, alertOptionsFromEnv())]);
   return globalForScheduler.hopwatchScheduler;
 }
 

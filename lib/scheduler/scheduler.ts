@@ -47,6 +47,15 @@ function semaphore(limit: number) {
   };
 }
 
+/**
+ * Work that lives and stops with the scheduler of a process (the alert dispatcher): started by
+ * start(), and stop() waits for it to wind down as part of the graceful stop.
+ */
+export interface SchedulerCompanion {
+  start(): void;
+  stop(): Promise<void>;
+}
+
 export type SchedulerStats = { claimed: number; completed: number; active: number; startedAt: Date | null; lastTickAt: Date | null; lagMs: number[] };
 
 export class Scheduler {
@@ -62,6 +71,7 @@ export class Scheduler {
   constructor(
     private readonly getPrisma: () => Promise<PrismaClient>,
     private readonly options: SchedulerOptions = schedulerOptionsFromEnv(),
+    private readonly companions: SchedulerCompanion[] = [],
   ) {
     this.writer = new ResultWriter(getPrisma, { flushIntervalMs: options.flushIntervalMs, maxBuffered: options.maxBufferedResults }, diagnoseInBackground);
     this.withProbeSlot = semaphore(options.maxConcurrentProbes);
@@ -71,6 +81,7 @@ export class Scheduler {
     if (this.task) return;
     this.stats.startedAt = new Date();
     this.task = cron.schedule("* * * * * *", () => this.tick(), { name: `hopwatch-scheduler-${this.owner}`, noOverlap: true });
+    for (const companion of this.companions) companion.start();
     logger.info({ owner: this.owner, ...this.options }, "scheduler started");
   }
 
@@ -132,11 +143,13 @@ export class Scheduler {
     this.task?.stop();
     this.task = null;
     this.abort.abort();
+    const companionsStopped = Promise.allSettled(this.companions.map((companion) => companion.stop()));
     const interrupted = [...this.active.keys()];
     await Promise.allSettled([...this.active.values()]);
     await this.writer.flush();
     if (this.writer.pending > 0) logger.error({ pending: this.writer.pending }, "could not write every check result before stopping");
     await releaseLeases(await this.getPrisma(), this.owner, interrupted).catch((error) => logger.warn({ err: error }, "could not release leases; they expire on their own"));
+    await companionsStopped;
     logger.info({ owner: this.owner, ...this.stats, lagMs: undefined }, "scheduler stopped");
   }
 }

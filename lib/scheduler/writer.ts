@@ -6,6 +6,7 @@ import type { ProbeResult } from "../probes/types";
 import { ERROR_KIND_LABELS, type ErrorKind } from "../probes/error-kinds";
 import type { MonitorState } from "./policy";
 import { logger } from "../logger";
+import { ensureAccountChannels, RECEIVING_CHANNELS } from "../alerts/outbox-sql";
 
 export type CheckOutcome = {
   monitorId: string;
@@ -94,7 +95,12 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
       .filter((outcome) => outcome.stateChanged)
       .map((outcome) => ({ monitorId: outcome.monitorId, owner: outcome.leaseOwner, at: outcome.result.startedAt.toISOString(), fromState: outcome.previousState, toState: outcome.state, errorKind: outcome.result.errorKind })),
   );
+  // Alerts (lib/alerts): the owners of monitors that open or resolve an incident get their
+  // account-email channel first, so the outbox rows below have a channel to go to.
+  const alerting = [...new Set(outcomes.filter((outcome) => outcome.stateChanged && (outcome.state === "DOWN" || outcome.state === "UP")).map((outcome) => outcome.monitorId))];
+  const channelStatements = alerting.length > 0 ? [ensureAccountChannels(prisma, JSON.stringify(alerting))] : [];
   const results = await prisma.$transaction([
+    ...channelStatements,
     // A monitor deleted while it was being probed has no row to attach its checks to: skip those.
     prisma.$executeRaw`
       INSERT INTO "check" ("monitorId", "startedAt", ok, "errorKind", "httpStatus", attempt, "dnsMs", "connectMs", "tlsMs",
@@ -117,7 +123,9 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
       JOIN monitor m ON m.id = c."monitorId" AND m."leaseOwner" = c.owner`,
     // Incidents change with the monitor state, in the same transaction and under the same
     // lease condition. The unique openMonitorId makes "one open incident per monitor" a
-    // database guarantee: a second opening is a no-op.
+    // database guarantee: a second opening is a no-op. Each opening and resolution writes its
+    // alerts to the outbox here too, one per receiving channel, keyed by (incident, event,
+    // channel): the alert exists exactly when the incident change does.
     prisma.$queryRaw<{ id: string }[]>`
       WITH opened AS (
         INSERT INTO incident (id, "monitorId", "openMonitorId", cause, "lastErrorKind", "openedAt")
@@ -131,6 +139,12 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
         SELECT opened.id, opened."openedAt", 'OPENED', opened.cause, 'Confirmed down: ' || o.label
         FROM opened JOIN jsonb_to_recordset(${opening}::jsonb) AS o${INCIDENT_ROW} ON o."monitorId" = opened."monitorId"
+      ), alerts AS (
+        INSERT INTO alert (id, "idempotencyKey", "userId", "channelId", "monitorId", "incidentId", event)
+        SELECT gen_random_uuid()::text, 'incident:' || opened.id || ':DOWN:' || c.id, m."userId", c.id, m.id, opened.id, 'DOWN'
+        FROM opened JOIN monitor m ON m.id = opened."monitorId"
+        ${RECEIVING_CHANNELS}
+        ON CONFLICT ("idempotencyKey") DO NOTHING
       )
       SELECT id FROM opened`,
     prisma.$executeRaw`
@@ -150,10 +164,16 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         FROM jsonb_to_recordset(${recovering}::jsonb) AS o${INCIDENT_ROW}
         JOIN monitor m ON m.id = o."monitorId" AND m."leaseOwner" = o.owner
         WHERE i."openMonitorId" = o."monitorId"
-        RETURNING i.id, o.at, i."durationSeconds"
+        RETURNING i.id, i."monitorId", o.at, i."durationSeconds"
+      ), events AS (
+        INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
+        SELECT id, at, 'RESOLVED', 'NONE', 'Recovered after ' || "durationSeconds" || ' s' FROM resolved
       )
-      INSERT INTO incident_event ("incidentId", at, type, "errorKind", message)
-      SELECT id, at, 'RESOLVED', 'NONE', 'Recovered after ' || "durationSeconds" || ' s' FROM resolved`,
+      INSERT INTO alert (id, "idempotencyKey", "userId", "channelId", "monitorId", "incidentId", event)
+      SELECT gen_random_uuid()::text, 'incident:' || resolved.id || ':RESOLVED:' || c.id, m."userId", c.id, m.id, resolved.id, 'RESOLVED'
+      FROM resolved JOIN monitor m ON m.id = resolved."monitorId"
+      ${RECEIVING_CHANNELS}
+      ON CONFLICT ("idempotencyKey") DO NOTHING`,
     // Only the lease holder may move the monitor's state: a late write from a process whose
     // lease expired (and was taken over) must not overwrite newer results.
     prisma.$executeRaw`
@@ -169,7 +189,7 @@ export async function writeOutcomes(prisma: PrismaClient, outcomes: CheckOutcome
         "pendingSince" timestamptz, "lastCheckedAt" timestamptz, "lastErrorKind" text, "releaseLease" boolean)
       WHERE m.id = u.id AND m."leaseOwner" = u.owner`,
   ]);
-  const opened = results[2 + cleared.length] as { id: string }[];
+  const opened = results[channelStatements.length + 2 + cleared.length] as { id: string }[];
   return opened.map((row) => row.id);
 }
 

@@ -41,6 +41,7 @@ const SCOPED_API: Record<string, { url: (ids: Ids) => string; cases: Case[] }> =
 const LIST_API: Record<string, { url: string; key: string }> = {
   "/api/v1/monitors": { url: "/api/v1/monitors", key: "monitors" },
   "/api/v1/incidents": { url: "/api/v1/incidents", key: "incidents" },
+  "/api/v1/alerts": { url: "/api/v1/alerts", key: "alerts" },
 };
 // Routes with no user data: better-auth's own endpoints and the health check.
 const NOT_USER_DATA = ["/api/auth/[...all]", "/api/health"];
@@ -139,6 +140,16 @@ describe.skipIf(!postgresAvailable)("tenant isolation", () => {
     expect(await deleteMonitor(bob.id, ids.monitorId)).toBe(false);
     expect(await addIncidentNote(bob.id, ids.incidentId, "pwned")).toBe(false);
     expect(await checkNow(bob.id, ids.monitorId)).toBeNull();
+    // Settings → Notifications: Alice's channels and her monitor's channel selection.
+    const alerts = await import("@/lib/alerts/service");
+    const [aliceChannel] = await alerts.listChannels(alice.id);
+    expect(await alerts.setMonitorChannels(bob.id, ids.monitorId, [])).toBe(false);
+    expect(await alerts.setChannelEnabled(bob.id, aliceChannel.id, false)).toBe(false);
+    expect(await alerts.deleteChannel(bob.id, aliceChannel.id)).toBe(false);
+    expect(await alerts.sendTestAlert(bob.id, aliceChannel.id)).toBeNull();
+    expect((await alerts.listChannels(bob.id)).map((channel) => channel.id)).not.toContain(aliceChannel.id);
+    expect(await alerts.listMonitorChannels(bob.id)).toEqual([]);
+    expect((await alerts.listMonitorChannels(alice.id))[0].channelIds).toEqual([aliceChannel.id]);
   });
 
   it("left everything of the owner's untouched", async () => {

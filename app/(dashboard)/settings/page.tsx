@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { ApiKeys } from "@/components/settings/api-keys";
@@ -16,6 +17,15 @@ export default async function SettingsPage() {
         <h2 className="text-base font-semibold">Account</h2>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
           Signed in as <span className="font-medium text-zinc-900 dark:text-zinc-100">{user.email}</span>
+        </p>
+      </Card>
+      <Card className="p-5">
+        <h2 className="text-base font-semibold">Notifications</h2>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+          Alert channels (email, webhooks), reminders, which monitors alert where, and the delivery log:{" "}
+          <Link href="/settings/notifications" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Notification settings →
+          </Link>
         </p>
       </Card>
       <Card className="p-5">
