@@ -1,4 +1,5 @@
 import { ERROR_KIND_LABELS, type ErrorKind } from "@/lib/probes/error-kinds";
+import { LocalTime } from "@/components/local-time";
 
 export type CheckRow = {
   id: string;
@@ -19,8 +20,8 @@ export type CheckRow = {
 
 const ms = (value: number | null) => (value === null ? "—" : `${value < 10 ? value.toFixed(1) : Math.round(value)}`);
 
-export function ChecksTable({ checks }: { checks: CheckRow[] }) {
-  if (checks.length === 0) return <p className="px-4 py-6 text-center text-sm text-zinc-500">No checks yet. The first one runs within one interval — or press “Check now”.</p>;
+export function ChecksTable({ checks, emptyText }: { checks: CheckRow[]; emptyText?: string }) {
+  if (checks.length === 0) return <p className="px-4 py-6 text-center text-sm text-zinc-500">{emptyText ?? "No checks yet. The first one runs within one interval — or press “Check now”."}</p>;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-xs">
@@ -40,7 +41,9 @@ export function ChecksTable({ checks }: { checks: CheckRow[] }) {
         <tbody className="divide-y divide-zinc-100 font-mono dark:divide-zinc-800">
           {checks.map((check) => (
             <tr key={check.id} data-error-kind={check.errorKind}>
-              <td className="whitespace-nowrap px-3 py-1.5">{new Date(check.startedAt).toLocaleString()}</td>
+              <td className="whitespace-nowrap px-3 py-1.5">
+                <LocalTime value={check.startedAt} options={{ month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }} />
+              </td>
               <td className="whitespace-nowrap px-3 py-1.5">
                 <span className={check.ok ? "text-emerald-700 dark:text-emerald-400" : check.transient ? "text-amber-700 dark:text-amber-400" : "text-red-700 dark:text-red-400"}>
                   {check.ok ? "OK" : check.errorKind}

@@ -9,12 +9,14 @@ import { runMonitorJob } from "./job";
 import { Scheduler, schedulerOptionsFromEnv } from "./scheduler";
 import { AlertDispatcher } from "../alerts/dispatcher";
 import { alertOptionsFromEnv } from "../alerts/config";
+import { RollupMaintenance } from "../stats/maintenance";
 
 const globalForScheduler = globalThis as unknown as { hopwatchScheduler?: Scheduler };
 
 function processScheduler(): Scheduler {
-  // Every scheduler process also dispatches alerts (lib/alerts/dispatcher.ts).
-  globalForScheduler.hopwatchScheduler ??= new Scheduler(db, schedulerOptionsFromEnv(), [new AlertDispatcher(db, alertOptionsFromEnv())]);
+  // Every scheduler process also dispatches alerts and keeps the rollups and retention up to date;
+  // both coordinate through the database, so any number of processes may run them.
+  globalForScheduler.hopwatchScheduler ??= new Scheduler(db, schedulerOptionsFromEnv(), [new AlertDispatcher(db, alertOptionsFromEnv()), new RollupMaintenance(db)]);
   return globalForScheduler.hopwatchScheduler;
 }
 

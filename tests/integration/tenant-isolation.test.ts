@@ -33,6 +33,7 @@ type Case = { method: string; body?: unknown };
 const SCOPED_API: Record<string, { url: (ids: Ids) => string; cases: Case[] }> = {
   "/api/v1/monitors/[id]": { url: (ids) => `/api/v1/monitors/${ids.monitorId}`, cases: [{ method: "GET" }, { method: "PATCH", body: { name: "pwned" } }, { method: "PATCH", body: "{broken" }, { method: "DELETE" }] },
   "/api/v1/monitors/[id]/checks": { url: (ids) => `/api/v1/monitors/${ids.monitorId}/checks`, cases: [{ method: "GET" }] },
+  "/api/v1/monitors/[id]/stats": { url: (ids) => `/api/v1/monitors/${ids.monitorId}/stats?range=90d`, cases: [{ method: "GET" }] },
   "/api/v1/monitors/[id]/check-now": { url: (ids) => `/api/v1/monitors/${ids.monitorId}/check-now`, cases: [{ method: "POST" }] },
   "/api/v1/incidents/[id]": { url: (ids) => `/api/v1/incidents/${ids.incidentId}`, cases: [{ method: "GET" }] },
   "/api/v1/incidents/[id]/notes": { url: (ids) => `/api/v1/incidents/${ids.incidentId}/notes`, cases: [{ method: "POST", body: { text: "pwned" } }] },
@@ -42,6 +43,7 @@ const LIST_API: Record<string, { url: string; key: string }> = {
   "/api/v1/monitors": { url: "/api/v1/monitors", key: "monitors" },
   "/api/v1/incidents": { url: "/api/v1/incidents", key: "incidents" },
   "/api/v1/alerts": { url: "/api/v1/alerts", key: "alerts" },
+  "/api/v1/overview": { url: "/api/v1/overview", key: "monitors" },
 };
 // Routes with no user data: better-auth's own endpoints and the health check.
 const NOT_USER_DATA = ["/api/auth/[...all]", "/api/health"];

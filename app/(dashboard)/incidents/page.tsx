@@ -6,6 +6,27 @@ import { listMonitors } from "@/lib/monitors/service";
 import { ERROR_KINDS, ERROR_KIND_LABELS } from "@/lib/probes/error-kinds";
 import { formatDuration } from "@/components/incidents/format";
 import { Card, Notice, buttonClass, inputClass } from "@/components/ui";
+import { Suspense } from "react";
+import { getIncidentCharts } from "@/lib/stats/service";
+import { IncidentCharts } from "@/components/charts/incident-charts";
+import { LocalTime } from "@/components/local-time";
+
+async function ChartsSection({ userId }: { userId: string }) {
+  return <IncidentCharts data={await getIncidentCharts(userId)} />;
+}
+
+function ChartsFallback() {
+  return (
+    <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" aria-busy="true">
+      {[0, 1].map((index) => (
+        <Card key={index} className="p-4">
+          <div className="h-3.5 w-40 animate-pulse rounded bg-zinc-200/80 dark:bg-zinc-800" />
+          <div className="mt-4 h-[220px] animate-pulse rounded bg-zinc-100 dark:bg-zinc-800/60" />
+        </Card>
+      ))}
+    </div>
+  );
+}
 
 export const metadata: Metadata = { title: "Incidents" };
 
@@ -18,6 +39,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">Incidents</h1>
+      <Suspense fallback={<ChartsFallback />}>
+        <ChartsSection userId={user.id} />
+      </Suspense>
       {!parsed.ok ? <Notice>{parsed.message}</Notice> : null}
       <form className="flex flex-wrap items-end gap-2" method="get">
         <label className="text-sm">
@@ -91,7 +115,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
                   <td className="hidden max-w-md truncate px-4 py-2 text-zinc-600 lg:table-cell dark:text-zinc-400">
                     {(incident.diagnosis as { headline?: string } | null)?.headline ?? "—"}
                   </td>
-                  <td className="whitespace-nowrap px-4 py-2">{incident.openedAt.toLocaleString()}</td>
+                  <td className="whitespace-nowrap px-4 py-2">
+                    <LocalTime value={incident.openedAt} />
+                  </td>
                   <td className="whitespace-nowrap px-4 py-2">
                     {incident.durationSeconds !== null ? formatDuration(incident.durationSeconds) : `${formatDuration(Math.round((Date.now() - incident.openedAt.getTime()) / 1000))} so far`}
                   </td>

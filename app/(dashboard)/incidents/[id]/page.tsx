@@ -9,6 +9,7 @@ import { NoteForm } from "@/components/incidents/note-form";
 import { formatDuration } from "@/components/incidents/format";
 import { AutoRefresh } from "@/components/auto-refresh";
 import { Card } from "@/components/ui";
+import { LocalTime } from "@/components/local-time";
 
 export const metadata: Metadata = { title: "Incident" };
 
@@ -30,7 +31,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
           <span className={open ? "text-red-700 dark:text-red-400" : ""}>{open ? "Open" : "Resolved"}:</span> {ERROR_KIND_LABELS[incident.cause]}
         </h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Opened {incident.openedAt.toLocaleString()} ·{" "}
+          Opened <LocalTime value={incident.openedAt} /> ·{" "}
           {incident.durationSeconds !== null ? `down ${formatDuration(incident.durationSeconds)}` : `down ${formatDuration(Math.round((Date.now() - incident.openedAt.getTime()) / 1000))} so far`}
         </p>
       </div>
@@ -43,7 +44,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
         <ol className="space-y-2 border-l border-zinc-200 pl-4 text-sm dark:border-zinc-800">
           {incident.events.map((event) => (
             <li key={event.id.toString()} data-event-type={event.type}>
-              <span className="text-zinc-500">{event.at.toLocaleString()}</span> · <span className="font-medium">{event.type.replaceAll("_", " ").toLowerCase()}</span>
+              <span className="text-zinc-500"><LocalTime value={event.at} options={{ dateStyle: "medium", timeStyle: "medium" }} /></span> · <span className="font-medium">{event.type.replaceAll("_", " ").toLowerCase()}</span>
               <p className={event.type === "NOTE" ? "whitespace-pre-wrap" : ""}>{event.message}</p>
             </li>
           ))}
