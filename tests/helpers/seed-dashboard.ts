@@ -178,7 +178,7 @@ export async function seedMonitors(
   }));
   await client.query(
     `INSERT INTO monitor (id, "userId", name, url, "intervalSeconds", "timeoutSeconds", state, enabled, "nextRunAt", "createdAt", "updatedAt", "lastCheckedAt", "stateChangedAt")
-     SELECT r.id, $1, r.name, r.url, r.interval, LEAST(10, r.interval - 1), r.state::"MonitorState", r.enabled, now() + interval '100 years', r.created, now(), now(), now() - interval '3 days'
+     SELECT r.id, $1, r.name, r.url, r.interval, LEAST(10, r.interval - 1), r.state::"MonitorState", r.enabled, now() + make_interval(secs => r.interval), r.created, now(), now(), now() - interval '3 days'
      FROM jsonb_to_recordset($2::jsonb) AS r(id text, name text, url text, interval int, state text, enabled boolean, created timestamptz)`,
     [userId, JSON.stringify(rows)],
   );
