@@ -70,8 +70,10 @@ export function LegendItem({ color, label, shape = "square" }: { color: string; 
   );
 }
 
+export type TooltipBoxProps = { title: string; detail?: string; rows: Array<{ color?: string; label: string; value: string }>; footer?: ReactNode };
+
 /** The box of a chart tooltip; `rows` are label/value pairs with an optional colour swatch. */
-export function TooltipBox({ title, detail, rows, footer }: { title: string; detail?: string; rows: Array<{ color?: string; label: string; value: string }>; footer?: ReactNode }) {
+export function TooltipBox({ title, detail, rows, footer }: TooltipBoxProps) {
   return (
     <div className="min-w-44 rounded-md border border-zinc-200 bg-white/95 px-3 py-2 text-xs shadow-lg backdrop-blur dark:border-zinc-700 dark:bg-zinc-900/95">
       <p className="font-semibold text-zinc-900 dark:text-zinc-100">{title}</p>

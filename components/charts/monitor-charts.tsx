@@ -7,7 +7,7 @@ import type { TooltipContentProps } from "recharts";
 import type { MonitorStats, StatsBucket } from "@/lib/stats/service";
 import { ERROR_KIND_LABELS, type ErrorKind } from "@/lib/probes/error-kinds";
 import { LocalTime } from "@/components/local-time";
-import { ChartCard, LegendItem, TooltipBox } from "./chart-card";
+import { ChartCard, LegendItem, TooltipBox, type TooltipBoxProps } from "./chart-card";
 import { SERIES, bucketTitle, formatCount, formatMs, formatPercent, kindColor, tickLabel, uptimeColor } from "./format";
 
 type Row = StatsBucket & { t: number; marker: number | null; [kind: string]: unknown };
@@ -64,6 +64,16 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
   const grid = <CartesianGrid vertical={false} strokeDasharray="3 3" />;
   const title = (row: Row) => bucketTitle(row.t, granularity);
   const rowOf = (props: TooltipContentProps): Row | null => (props.active && props.payload?.length ? (props.payload[0].payload as Row) : null);
+  /** The tooltip of every chart here: the hovered bucket's time span, then the chart's own rows. */
+  const bucketTooltip = (details: (row: Row) => Omit<TooltipBoxProps, "title" | "detail">) => (
+    <Tooltip
+      isAnimationActive={false}
+      content={(props) => {
+        const row = rowOf(props);
+        return row ? <TooltipBox {...title(row)} {...details(row)} /> : null;
+      }}
+    />
+  );
 
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="monitor-charts">
@@ -87,28 +97,17 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
             {grid}
             {xAxis}
             <YAxis {...AXIS} width={48} domain={[uptimeTicks(rows)[0], 100]} ticks={uptimeTicks(rows)} allowDataOverflow tickFormatter={(value: number) => `${value}%`} />
-            <Tooltip
-              isAnimationActive={false}
-              content={(props) => {
-                const row = rowOf(props);
-                if (!row) return null;
-                return (
-                  <TooltipBox
-                    {...title(row)}
-                    rows={
-                      row.total === 0
-                        ? [{ label: "Checks", value: "none" }]
-                        : [
-                            { label: "Uptime", value: formatPercent(row.uptimePercent, 3), color: uptimeColor(row.uptimePercent) },
-                            { label: "Checks", value: formatCount(row.total) },
-                            { label: "Down", value: formatCount(row.down) },
-                            { label: "Transient failures", value: formatCount(row.transient) },
-                          ]
-                    }
-                  />
-                );
-              }}
-            />
+            {bucketTooltip((row) => ({
+              rows:
+                row.total === 0
+                  ? [{ label: "Checks", value: "none" }]
+                  : [
+                      { label: "Uptime", value: formatPercent(row.uptimePercent, 3), color: uptimeColor(row.uptimePercent) },
+                      { label: "Checks", value: formatCount(row.total) },
+                      { label: "Down", value: formatCount(row.down) },
+                      { label: "Transient failures", value: formatCount(row.transient) },
+                    ],
+            }))}
             <Bar dataKey="uptimePercent" isAnimationActive={false} radius={[2, 2, 0, 0]}>
               {rows.map((row) => (
                 <Cell key={row.t} fill={uptimeColor(row.uptimePercent)} />
@@ -137,24 +136,14 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
             {grid}
             {xAxis}
             <YAxis {...AXIS} width={48} tickFormatter={msTick} />
-            <Tooltip
-              isAnimationActive={false}
-              content={(props) => {
-                const row = rowOf(props);
-                if (!row) return null;
-                return (
-                  <TooltipBox
-                    {...title(row)}
-                    rows={[
-                      { label: "p50", value: formatMs(row.p50), color: SERIES.p50 },
-                      { label: "p95", value: formatMs(row.p95), color: SERIES.p95 },
-                      { label: "p99", value: formatMs(row.p99), color: SERIES.p99 },
-                      { label: "Successful checks", value: formatCount(row.up) },
-                    ]}
-                  />
-                );
-              }}
-            />
+            {bucketTooltip((row) => ({
+              rows: [
+                { label: "p50", value: formatMs(row.p50), color: SERIES.p50 },
+                { label: "p95", value: formatMs(row.p95), color: SERIES.p95 },
+                { label: "p99", value: formatMs(row.p99), color: SERIES.p99 },
+                { label: "Successful checks", value: formatCount(row.up) },
+              ],
+            }))}
             <Line type="monotone" dataKey="p50" stroke={SERIES.p50} strokeWidth={1.75} dot={false} isAnimationActive={false} />
             <Line type="monotone" dataKey="p95" stroke={SERIES.p95} strokeWidth={1.75} dot={false} isAnimationActive={false} />
             <Line type="monotone" dataKey="p99" stroke={SERIES.p99} strokeWidth={1.5} strokeDasharray="4 3" dot={false} isAnimationActive={false} />
@@ -183,28 +172,31 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
             {grid}
             {xAxis}
             <YAxis {...AXIS} width={48} tickFormatter={msTick} />
-            <Tooltip
-              isAnimationActive={false}
-              content={(props) => {
-                const row = rowOf(props);
-                if (!row) return null;
-                const phases = row.phases;
-                return (
-                  <TooltipBox
-                    {...title(row)}
-                    rows={[
-                      { label: "DNS", value: formatMs(phases.dns), color: SERIES.dns },
-                      { label: "Connect", value: formatMs(phases.connect), color: SERIES.connect },
-                      { label: "TLS", value: formatMs(phases.tls), color: SERIES.tls },
-                      { label: "TTFB", value: formatMs(phases.ttfb), color: SERIES.ttfb },
-                      { label: "Transfer", value: formatMs(phases.transfer), color: SERIES.transfer },
-                    ]}
-                  />
-                );
-              }}
-            />
+            {bucketTooltip((row) => {
+              const phases = row.phases;
+              return {
+                rows: [
+                  { label: "DNS", value: formatMs(phases.dns), color: SERIES.dns },
+                  { label: "Connect", value: formatMs(phases.connect), color: SERIES.connect },
+                  { label: "TLS", value: formatMs(phases.tls), color: SERIES.tls },
+                  { label: "TTFB", value: formatMs(phases.ttfb), color: SERIES.ttfb },
+                  { label: "Transfer", value: formatMs(phases.transfer), color: SERIES.transfer },
+                ],
+              };
+            })}
             {(["dns", "connect", "tls", "ttfb", "transfer"] as const).map((phase) => (
-              <Area key={phase} type="monotone" dataKey={phase} stackId="phases" stroke={SERIES[phase]} fill={SERIES[phase]} fillOpacity={0.55} strokeWidth={1} isAnimationActive={false} connectNulls={false} />
+              <Area
+                key={phase}
+                type="monotone"
+                dataKey={phase}
+                stackId="phases"
+                stroke={SERIES[phase]}
+                fill={SERIES[phase]}
+                fillOpacity={0.55}
+                strokeWidth={1}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
             ))}
           </AreaChart>
         </ResponsiveContainer>
@@ -258,34 +250,25 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
             {grid}
             {xAxis}
             <YAxis {...AXIS} width={48} allowDecimals={false} domain={[0, (max: number) => Math.max(2, max + 1)]} />
-            <Tooltip
-              isAnimationActive={false}
-              content={(props) => {
-                const row = rowOf(props);
-                if (!row) return null;
-                const incidents = incidentsByBucket.get(row.t) ?? [];
-                return (
-                  <TooltipBox
-                    {...title(row)}
-                    rows={[
-                      { label: "502 incidents", value: String(row.incidents502), color: SERIES.incident502 },
-                      { label: "502 checks", value: formatCount(row.errorKinds.HTTP_502 ?? 0) },
-                    ]}
-                    footer={
-                      incidents.length > 0 ? (
-                        <ul className="mt-1.5 space-y-0.5 border-t border-zinc-200 pt-1.5 dark:border-zinc-700">
-                          {incidents.slice(0, 4).map((incident) => (
-                            <li key={incident.id} className="text-zinc-600 dark:text-zinc-400">
-                              {new Date(incident.openedAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })} — {incident.headline ?? "502 Bad Gateway"}
-                            </li>
-                          ))}
-                        </ul>
-                      ) : null
-                    }
-                  />
-                );
-              }}
-            />
+            {bucketTooltip((row) => {
+              const incidents = incidentsByBucket.get(row.t) ?? [];
+              return {
+                rows: [
+                  { label: "502 incidents", value: String(row.incidents502), color: SERIES.incident502 },
+                  { label: "502 checks", value: formatCount(row.errorKinds.HTTP_502 ?? 0) },
+                ],
+                footer:
+                  incidents.length > 0 ? (
+                    <ul className="mt-1.5 space-y-0.5 border-t border-zinc-200 pt-1.5 dark:border-zinc-700">
+                      {incidents.slice(0, 4).map((incident) => (
+                        <li key={incident.id} className="text-zinc-600 dark:text-zinc-400">
+                          {new Date(incident.openedAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })} — {incident.headline ?? "502 Bad Gateway"}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null,
+              };
+            })}
             <Bar dataKey="incidents502" fill={SERIES.incident502} fillOpacity={0.35} isAnimationActive={false} radius={[2, 2, 0, 0]} />
             <Scatter
               dataKey="marker"
@@ -335,24 +318,15 @@ export function MonitorCharts({ stats }: { stats: MonitorStats }) {
             {grid}
             {xAxis}
             <YAxis {...AXIS} width={48} allowDecimals={false} />
-            <Tooltip
-              isAnimationActive={false}
-              content={(props) => {
-                const row = rowOf(props);
-                if (!row) return null;
-                const present = kinds.filter((kind) => (row.errorKinds[kind] ?? 0) > 0);
-                return (
-                  <TooltipBox
-                    {...title(row)}
-                    rows={
-                      present.length === 0
-                        ? [{ label: "Failed checks", value: "0" }]
-                        : present.map((kind) => ({ label: kindLabel(kind), value: formatCount(row.errorKinds[kind]), color: kindColor(kind) }))
-                    }
-                  />
-                );
-              }}
-            />
+            {bucketTooltip((row) => {
+              const present = kinds.filter((kind) => (row.errorKinds[kind] ?? 0) > 0);
+              return {
+                rows:
+                  present.length === 0
+                    ? [{ label: "Failed checks", value: "0" }]
+                    : present.map((kind) => ({ label: kindLabel(kind), value: formatCount(row.errorKinds[kind]), color: kindColor(kind) })),
+              };
+            })}
             {kinds.map((kind) => (
               <Bar key={kind} dataKey={kind} stackId="kinds" fill={kindColor(kind)} isAnimationActive={false} />
             ))}

@@ -1,21 +1,11 @@
 import { GATEWAY_DISPLAY_NAMES } from "@/lib/diagnosis/gateways";
-import { PROBABLE_CAUSE_LABELS, type Diagnosis } from "@/lib/diagnosis/diagnose";
+import { HOP_LABELS, PROBABLE_CAUSE_LABELS, type Diagnosis } from "@/lib/diagnosis/diagnose";
 import type { FollowUps } from "@/lib/diagnosis/diagnose";
 
 export type StoredDiagnosis = Diagnosis & {
   followUps?: FollowUps;
   evidence?: { statusLine: string | null; headers: Record<string, string> | null; bodyExcerpt: string | null } | null;
   remoteIp?: string | null;
-};
-
-const HOP_LABELS: Record<Diagnosis["hop"], string> = {
-  dns: "DNS",
-  tcp: "TCP connection",
-  tls: "TLS",
-  gateway: "Gateway",
-  upstream: "Upstream (origin)",
-  application: "Application",
-  unknown: "Unknown",
 };
 
 /** The diagnosis of an incident: what failed, where, and what to check next; evidence on demand. */

@@ -1,4 +1,5 @@
 import { ERROR_KIND_LABELS, type ErrorKind } from "@/lib/probes/error-kinds";
+import type { Timings } from "@/lib/probes/types";
 import { LocalTime } from "@/components/local-time";
 
 export type CheckRow = {
@@ -10,13 +11,7 @@ export type CheckRow = {
   transient: boolean;
   attempt: number;
   message: string | null;
-  dnsMs: number | null;
-  connectMs: number | null;
-  tlsMs: number | null;
-  ttfbMs: number | null;
-  transferMs: number | null;
-  totalMs: number | null;
-};
+} & Timings;
 
 const ms = (value: number | null) => (value === null ? "—" : `${value < 10 ? value.toFixed(1) : Math.round(value)}`);
 

@@ -2,6 +2,7 @@
 // the incident as it is now (diagnosis included) and the check that confirmed it.
 import type { PrismaClient } from "../generated/prisma/client";
 import type { ErrorKind } from "../probes/error-kinds";
+import { timingsOf } from "../probes/types";
 import type { ChannelTarget } from "./channels/types";
 import { DEFAULT_REMINDER_MINUTES } from "./policy";
 import type { AlertDiagnosis, AlertEventName, AlertRenderInput } from "./render";
@@ -79,12 +80,7 @@ export async function loadAlert(prisma: PrismaClient, alertId: string, baseUrl: 
             httpStatus: check.httpStatus,
             message: check.message,
             remoteIp: check.remoteIp,
-            dnsMs: check.dnsMs,
-            connectMs: check.connectMs,
-            tlsMs: check.tlsMs,
-            ttfbMs: check.ttfbMs,
-            transferMs: check.transferMs,
-            totalMs: check.totalMs,
+            ...timingsOf(check),
           }
         : null,
       reminderMinutes: alert.user.alertSettings?.reminderMinutes ?? DEFAULT_REMINDER_MINUTES,

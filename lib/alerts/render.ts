@@ -4,7 +4,9 @@
 // stored a few seconds after the incident opened.
 import { GATEWAY_DISPLAY_NAMES, type GatewayName } from "../diagnosis/gateways";
 import { PROBABLE_CAUSE_LABELS, type ProbableCause } from "../diagnosis/causes";
+import { HOP_LABELS, type Hop } from "../diagnosis/diagnose";
 import { ERROR_KIND_LABELS, type ErrorKind } from "../probes/error-kinds";
+import type { Timings } from "../probes/types";
 
 export type AlertEventName = "DOWN" | "RESOLVED" | "REMINDER" | "TLS_EXPIRING" | "FLAPPING" | "TEST";
 
@@ -35,19 +37,13 @@ export type AlertRenderInput = {
     diagnosis: AlertDiagnosis | null;
   } | null;
   /** The check that confirmed the incident (the diagnosed one when there is a diagnosis). */
-  check: {
+  check: ({
     startedAt: Date;
     errorKind: ErrorKind;
     httpStatus: number | null;
     message: string | null;
     remoteIp: string | null;
-    dnsMs: number | null;
-    connectMs: number | null;
-    tlsMs: number | null;
-    ttfbMs: number | null;
-    transferMs: number | null;
-    totalMs: number | null;
-  } | null;
+  } & Timings) | null;
   reminderMinutes: number;
   /** publicUrl(): links point there. */
   baseUrl: string;
@@ -61,15 +57,6 @@ export type RenderedAlert = {
   json: Record<string, unknown>;
 };
 
-const HOP_LABELS: Record<string, string> = {
-  dns: "DNS",
-  tcp: "TCP connection",
-  tls: "TLS",
-  gateway: "Gateway",
-  upstream: "Upstream (origin)",
-  application: "Application",
-  unknown: "Unknown",
-};
 
 type Block =
   | { kind: "lead"; text: string }
@@ -136,7 +123,7 @@ function outageBlocks(input: AlertRenderInput, incident: NonNullable<AlertRender
   if (incident.lastErrorKind !== incident.cause) rows.push(["Now failing with", `${incident.lastErrorKind} (${ERROR_KIND_LABELS[incident.lastErrorKind]})`]);
   rows.push(["Down since", formatTime(incident.openedAt)]);
   if (diagnosis) {
-    rows.push(["Failing hop", HOP_LABELS[diagnosis.hop] ?? diagnosis.hop]);
+    rows.push(["Failing hop", HOP_LABELS[diagnosis.hop as Hop] ?? diagnosis.hop]);
     rows.push(["Gateway", gatewayText(diagnosis)]);
     if (diagnosis.probableCauses.length > 0) rows.push(["Probable cause", diagnosis.probableCauses.map((cause) => PROBABLE_CAUSE_LABELS[cause] ?? cause).join("; ")]);
   }

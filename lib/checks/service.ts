@@ -2,6 +2,7 @@
 import { db } from "../db";
 import type { Check } from "../generated/prisma/client";
 import { ERROR_KINDS, type ErrorKind } from "../probes/error-kinds";
+import { timingsOf } from "../probes/types";
 
 export type CheckQuery = { limit: number; before: Date | null; errorKind: ErrorKind | null };
 
@@ -45,14 +46,7 @@ export function toCheckJson(check: Check) {
     httpStatus: check.httpStatus,
     transient: check.transient,
     attempt: check.attempt,
-    timings: {
-      dnsMs: check.dnsMs,
-      connectMs: check.connectMs,
-      tlsMs: check.tlsMs,
-      ttfbMs: check.ttfbMs,
-      transferMs: check.transferMs,
-      totalMs: check.totalMs,
-    },
+    timings: timingsOf(check),
     remoteIp: check.remoteIp,
     message: check.message,
     certificate: check.certValidTo ? { subject: check.certSubject, issuer: check.certIssuer, validTo: check.certValidTo } : null,

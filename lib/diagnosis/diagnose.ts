@@ -14,6 +14,17 @@ export { PROBABLE_CAUSE_IDS, PROBABLE_CAUSE_LABELS, type ProbableCause } from ".
 
 export const HOPS = ["dns", "tcp", "tls", "gateway", "upstream", "application", "unknown"] as const;
 export type Hop = (typeof HOPS)[number];
+
+/** How a hop is named to people (incident page, alerts). */
+export const HOP_LABELS: Record<Hop, string> = {
+  dns: "DNS",
+  tcp: "TCP connection",
+  tls: "TLS",
+  gateway: "Gateway",
+  upstream: "Upstream (origin)",
+  application: "Application",
+  unknown: "Unknown",
+};
 export type Persistence = "transient" | "persistent";
 
 /** The failing check's phase timings, as the probe measured them. */

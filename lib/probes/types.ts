@@ -17,6 +17,11 @@ export type Timings = {
   totalMs: number | null;
 };
 
+/** Just the timings of a stored check row (which has many more columns). */
+export function timingsOf(row: Timings): Timings {
+  return { dnsMs: row.dnsMs, connectMs: row.connectMs, tlsMs: row.tlsMs, ttfbMs: row.ttfbMs, transferMs: row.transferMs, totalMs: row.totalMs };
+}
+
 export type ProbeTarget = {
   type: "HTTP" | "TCP";
   /** `http(s)://…` for HTTP, `tcp://host:port` for TCP. */

@@ -6,23 +6,14 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../helpers/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUp, startAppServer, type AppServer, type TestUser } from "../helpers/app-server";
 import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
 import { planBursts, rng, seedChecks, seedIncidents, seedMonitors } from "../helpers/seed-dashboard";
 
 const SCREENSHOTS = path.resolve("test-results/dashboard");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const TIME_ZONE = "Europe/Berlin";
 const DAY = 86_400_000;
 
@@ -86,7 +77,7 @@ describe.skipIf(skip)("dashboard in the browser", () => {
     const { rebuildRollups } = await import("@/lib/stats/rollups");
     await rebuildRollups(await db(), { from: new Date(Date.now() - 91 * DAY), to: new Date(Date.now() + 3_600_000) });
 
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {

@@ -3,7 +3,8 @@
 // Screenshots of every step land in test-results/browser/<step>.png.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../helpers/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../helpers/app-server";
 import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
@@ -11,16 +12,6 @@ import { startNginx } from "../helpers/nginx";
 import { closedPort } from "../probes/helpers";
 
 const SCREENSHOTS = path.resolve("test-results/browser");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const reachable = await postgresIsReachable();
 const skip = !reachable && !process.env.CI;
@@ -39,7 +30,7 @@ describe.skipIf(skip)("monitors in the browser", () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     database = await createTestDatabase();
     app = await startAppServer({ databaseUrl: database.url });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -37,3 +37,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+export type OpenedTestDatabase = TestDatabase & { client: pg.Client; close: () => Promise<void> };
+
+/**
+ * A fresh database that lib/db opens (applying the migrations) and a pg client on it for fixtures,
+ * with one user to own them. `close` ends both and drops the database.
+ */
+export async function openTestDatabaseWithUser(userId: string): Promise<OpenedTestDatabase> {
+  const database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  const { db, closeDatabase } = await import("@/lib/db");
+  await db();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(`INSERT INTO "user" (id, name, email, "updatedAt") VALUES ($1, $1, $2, now())`, [userId, `${userId}@example.com`]);
+  return {
+    ...database,
+    client,
+    close: async () => {
+      await client.end();
+      await closeDatabase();
+      await database.drop();
+    },
+  };
+}

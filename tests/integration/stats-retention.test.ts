@@ -3,34 +3,26 @@
 // rolled up.
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { openTestDatabaseWithUser, postgresIsReachable, type OpenedTestDatabase } from "../helpers/postgres";
 import { seedMonitors } from "../helpers/seed-dashboard";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 const DAY = 86_400_000;
 
 describe.skipIf(!postgresAvailable)("retention", () => {
-  let database: TestDatabase;
+  let database: OpenedTestDatabase;
   let client: pg.Client;
   const userId = "retention-user";
   const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
   let ids: string[];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    process.env.DATABASE_URL = database.url;
-    const { db } = await import("@/lib/db");
-    await db();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    await client.query(`INSERT INTO "user" (id, name, email, "updatedAt") VALUES ($1, 'T', 't@example.com', now())`, [userId]);
+    database = await openTestDatabaseWithUser(userId);
+    client = database.client;
   });
 
   afterAll(async () => {
-    await client?.end();
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {

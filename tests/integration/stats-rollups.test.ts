@@ -4,7 +4,7 @@
 // maintenance runs at once (as several processes would).
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { openTestDatabaseWithUser, postgresIsReachable, type OpenedTestDatabase } from "../helpers/postgres";
 import { planBursts, rng, seedChecks, seedMonitors } from "../helpers/seed-dashboard";
 import { differences, recompute, storedRollups, type StoredRollup } from "../helpers/recompute";
 import type { RollupMaintenance } from "@/lib/stats/maintenance";
@@ -14,7 +14,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 describe.skipIf(!postgresAvailable)("check rollups", () => {
-  let database: TestDatabase;
+  let database: OpenedTestDatabase;
   let client: pg.Client;
   const userId = "rollup-user";
   // A synthetic UTC day two days ago (well inside raw retention) and its neighbours.
@@ -23,20 +23,12 @@ describe.skipIf(!postgresAvailable)("check rollups", () => {
   let monitors: { a: string; b: string; c: string; idle: string };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    process.env.DATABASE_URL = database.url;
-    const { db } = await import("@/lib/db");
-    await db(); // applies the migrations
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    await client.query(`INSERT INTO "user" (id, name, email, "updatedAt") VALUES ($1, 'R', 'r@example.com', now())`, [userId]);
+    database = await openTestDatabaseWithUser(userId);
+    client = database.client;
   });
 
   afterAll(async () => {
-    await client?.end();
-    const { closeDatabase } = await import("@/lib/db");
-    await closeDatabase();
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {
