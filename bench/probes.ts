@@ -1,6 +1,6 @@
-// Probe throughput benchmark: one real worker process (`tsx scripts/worker.ts`) against a
-// loopback HTTP target (bench/target.ts, its own process) and a real PostgreSQL database that
-// this script creates and drops.
+// Probe throughput benchmark: one real worker process (as `npm run worker`: node --import tsx
+// scripts/worker.ts) against a loopback HTTP target (bench/target.ts, its own process) and a real
+// PostgreSQL database that this script creates and drops.
 //
 //   npm run bench:probes -- --monitors 10000 --interval 30 --duration 60
 //   npm run bench:probes -- --saturate --duration 60        (30,000 monitors every 10 s)
@@ -9,14 +9,16 @@
 // - checks/s: rows in "check" whose startedAt falls in the steady-state window
 //   [first slot + warmup, stop], divided by the window's length. "rows written/s" is the growth
 //   of max("check".id) over the same window (when the rows were stored, not when probes started).
-// - schedule lag: check.startedAt minus the slot the check was due at. Each monitor's first slot
-//   s0 is known (we seed it with initialRunAt), and the scheduler keeps the phase: nextRunAt only
-//   ever advances by whole intervals (claim.ts). So the slot of a scheduled check (attempt 1) is
-//   the latest s0 + k·interval ≤ startedAt. This is exact while lag < interval; when the worker
-//   falls further behind, missed slots are skipped (not replayed), so the bench also counts
-//   missed slots (due slots without a check) and the backlog (monitors overdue at the end).
-//   The lag includes the 1 s tick granularity, the claim query, waiting for a probe slot, and
-//   the probe's own start (startedAt is taken just before connecting).
+// - schedule lag: the probe's actual start (check.startedAt, taken just before it connects) minus
+//   the slot (nextRunAt) it was due at. Each monitor's first slot s0 is known (we seed it with
+//   initialRunAt), and the scheduler keeps the phase: nextRunAt only ever advances by whole
+//   intervals (claim.ts). A run never starts before its slot (scheduler.ts starts it by a timer
+//   at the slot at the earliest), so the slot of a scheduled check (attempt 1) is the latest
+//   s0 + k·interval ≤ startedAt. This is exact while lag < interval; when the worker falls
+//   further behind, missed slots are skipped (not replayed), so the bench also counts missed
+//   slots (due slots without a check) and the backlog (monitors overdue at the end). The lag
+//   includes whatever the claim did not hide (a claim round that came late), the wait for a
+//   probe slot, and the probe's own start.
 // - CPU % and RSS of the worker's node process (/proc/<pid>/stat utime+stime, /proc/<pid>/status
 //   VmRSS) every second; also the target's CPU, the CPU of the PostgreSQL backends serving the
 //   bench database, and the whole machine's busy %. 100 % = one core.
@@ -88,7 +90,7 @@ if (flags.help) {
   --target-delay-ms N   the target waits this long before answering (default 0)
   --raw-seconds S       length of each raw request loop (default 10; 0 skips it)
   --cpu-prof            profile the worker (node --cpu-prof) and summarise where its CPU goes
-  --node-args="…"       extra node options for the worker (then started as node --import tsx …)
+  --node-args="…"       extra node options for the worker
   --keep-db             do not drop the bench database`);
   process.exit(0);
 }
@@ -399,14 +401,10 @@ async function main() {
     HOPWATCH_FLUSH_INTERVAL_MS: String(config.flushIntervalMs),
     DATABASE_POOL_SIZE: String(config.poolSize),
   };
-  // The tsx CLI runs the script in a child `node --import tsx …` process; --cpu-prof is not
-  // allowed in NODE_OPTIONS, so a profiled worker is started as that node process directly.
-  // Extra --node-args come after tsx's own --import, so they can also adjust what tsx set up.
+  // As `npm run worker` starts it. Extra --node-args come after the --import of tsx, so they can
+  // also adjust what tsx set up.
   const nodeArgs = [...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--import", "tsx", ...config.nodeArgs.split(/\s+/).filter(Boolean)];
-  worker =
-    profileDir || config.nodeArgs
-      ? start(process.execPath, [...nodeArgs, "scripts/worker.ts"], workerEnv, true)
-      : start(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/worker.ts"], workerEnv, true);
+  worker = start(process.execPath, [...nodeArgs, "scripts/worker.ts"], workerEnv, true);
   const started = await waitForLine(worker, (line) => {
     const entry = json(line);
     return entry?.msg === "scheduler started" ? (entry as { pid: number; owner: string }) : undefined;
@@ -535,10 +533,7 @@ async function main() {
 
   // Stop the worker gracefully: in-flight probes finish and every buffered result is written.
   const stoppedAt = Date.now();
-  // To the worker's own node process, not the tsx CLI wrapper: tsx relays a SIGTERM it receives
-  // but SIGKILLs its child when the child does not acknowledge it within ~60 ms, which a worker
-  // with a busy event loop misses (the results buffered in it are then lost).
-  process.kill(workerPid, "SIGTERM");
+  worker.process.kill("SIGTERM");
   const stopRequestedAt = Date.now();
   const exit = await Promise.race([worker.exited, sleep(180_000).then(() => null)]);
   const stopSeconds = (Date.now() - stopRequestedAt) / 1000;
@@ -559,9 +554,6 @@ async function main() {
   const interval = config.intervalSeconds * 1000;
   const inWindow = checks.filter((check) => check.t >= windowStart && check.t < windowEnd);
   const lags: number[] = [];
-  // node-cron fires the tick on whole seconds: the part of the lag spent after the first tick
-  // that could claim the slot is claim + waiting for a probe slot + starting the probe.
-  const afterTickLags: number[] = [];
   const scheduledPerMonitor = new Map<string, number>();
   const errorKinds: Record<string, number> = {};
   for (const check of checks) {
@@ -572,10 +564,8 @@ async function main() {
     const s0 = firstSlot.get(check.monitorId)!;
     const slot = s0 + Math.max(0, Math.floor((check.t - s0) / interval)) * interval;
     lags.push(check.t - slot);
-    afterTickLags.push(check.t - Math.ceil(slot / 1000) * 1000);
   }
   lags.sort((a, b) => a - b);
-  afterTickLags.sort((a, b) => a - b);
   // Two scheduled probes of one monitor less than half an interval apart: a slot probed twice
   // (e.g. a lease that expired while the claim was still queued for a probe slot).
   let duplicateProbes = 0;
@@ -637,6 +627,7 @@ async function main() {
       secondsToStopAfterSigterm: Number(stopSeconds.toFixed(1)),
       claimed: stopLine.claimed ?? null,
       completed: stopLine.completed ?? null,
+      returnedAtStop: stopLine.returned ?? null,
       warnings: warnings.length,
       firstWarnings: warnings.slice(0, 3).map((w) => w?.msg),
     },
@@ -653,12 +644,6 @@ async function main() {
         p90: Math.round(percentile(lags, 90)),
         p99: Math.round(percentile(lags, 99)),
         max: Math.round(lags[lags.length - 1] ?? Number.NaN),
-      },
-      lagAfterTickMs: {
-        p50: Math.round(percentile(afterTickLags, 50)),
-        p90: Math.round(percentile(afterTickLags, 90)),
-        p99: Math.round(percentile(afterTickLags, 99)),
-        max: Math.round(afterTickLags[afterTickLags.length - 1] ?? Number.NaN),
       },
       dueSlots,
       missedSlots,
@@ -694,7 +679,6 @@ async function main() {
     ["checks stored / target requests", `${fmt(checks.length)} / ${fmt(targetRequests)}`],
     ["error kinds", Object.entries(errorKinds).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")],
     ["schedule lag p50 / p90 / p99 / max", `${fmt(result.results.scheduleLagMs.p50)} / ${fmt(result.results.scheduleLagMs.p90)} / ${fmt(result.results.scheduleLagMs.p99)} / ${fmt(result.results.scheduleLagMs.max)} ms (${fmt(lags.length)} scheduled checks)`],
-    ["  of which after the 1 s tick", `${fmt(result.results.lagAfterTickMs.p50)} / ${fmt(result.results.lagAfterTickMs.p90)} / ${fmt(result.results.lagAfterTickMs.p99)} / ${fmt(result.results.lagAfterTickMs.max)} ms (claim + probe-slot wait + probe start)`],
     ["missed slots", `${fmt(missedSlots)} of ${fmt(dueSlots)} due`],
     ["duplicate probes (< interval/2 apart)", `${fmt(duplicateProbes)}`],
     ["monitors overdue > 2 s at stop", `${fmt(backlogAtStop)}`],
@@ -708,7 +692,7 @@ async function main() {
     ...raw.map((r): [string, string] => [`raw ${r.client} req/s`, `${fmt(r.perSecond)} (client CPU ${fmt(r.clientCpuPercent)} %)`]),
     ["ratio checks/s ÷ raw node:http", rawHttp ? `${fmt(checksPerSecond / rawHttp.perSecond, 3)}` : "n/a"],
     ["ratio checks/s ÷ raw undici", rawUndici ? `${fmt(checksPerSecond / rawUndici.perSecond, 3)}` : "n/a"],
-    ["worker claimed / completed", `${stopLine.claimed ?? "?"} / ${stopLine.completed ?? "?"} (exit ${exit.code ?? exit.signal} ${fmt(stopSeconds, 1)} s after SIGTERM, ${warnings.length} warnings)`],
+    ["worker claimed / completed / returned", `${stopLine.claimed ?? "?"} / ${stopLine.completed ?? "?"} / ${stopLine.returned ?? "?"} (returned: claimed ahead, given back at stop; exit ${exit.code ?? exit.signal} ${fmt(stopSeconds, 1)} s after SIGTERM, ${warnings.length} warnings)`],
     ["target ≥ 1,000 checks/s", result.targets.checksPerSecondAtLeast1000 === null ? "n/a (offered load < 1,000/s)" : result.targets.checksPerSecondAtLeast1000 ? "MET" : "MISSED"],
     ["target lag p99 < 1 s", result.targets.lagP99Under1s === null ? "n/a (saturation run)" : result.targets.lagP99Under1s ? "MET" : "MISSED"],
   ];

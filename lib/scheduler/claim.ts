@@ -23,25 +23,33 @@ const RETURNING = Prisma.raw(`m.id, m.type::text AS type, m.url, m.method, m.hea
   m."pendingSince", m."lastErrorKind"::text AS "lastErrorKind"`);
 
 // Long enough for every attempt to time out plus every confirmation pause (each pause is at most
-// maxRetryDelaySeconds = max(1, interval/4)), with 10 s of slack.
+// maxRetryDelaySeconds = max(1, interval/4)), with 10 s of slack; counted from when the run starts.
 const LEASE = Prisma.raw(
-  `now() + make_interval(secs => m."timeoutSeconds" * (m.retries + 1) + m.retries * GREATEST(1, m."intervalSeconds" / 4) + 10)`,
+  `make_interval(secs => m."timeoutSeconds" * (m.retries + 1) + m.retries * GREATEST(1, m."intervalSeconds" / 4) + 10)`,
 );
 
-export async function claimDueMonitors(prisma: PrismaClient, owner: string, limit: number): Promise<ClaimedMonitor[]> {
-  return prisma.$queryRaw<ClaimedMonitor[]>`
+/** A monitor claimed for one of its slots. */
+export type ScheduledMonitor = ClaimedMonitor & { scheduledAt: Date };
+
+/**
+ * Claims up to `limit` monitors due within `aheadMs` from now, for their slot: the caller starts
+ * each at its scheduledAt, so the lease runs from then. nextRunAt moves to the first slot after
+ * both the claimed one and now (phase kept; slots missed while nobody ran are skipped).
+ */
+export async function claimDueMonitors(prisma: PrismaClient, owner: string, limit: number, aheadMs: number): Promise<ScheduledMonitor[]> {
+  return prisma.$queryRaw<ScheduledMonitor[]>`
     WITH due AS (
       SELECT id, "nextRunAt" AS scheduled_at FROM monitor
-      WHERE enabled AND "nextRunAt" <= now() AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())
+      WHERE enabled AND "nextRunAt" <= now() + make_interval(secs => ${aheadMs / 1000}) AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())
       ORDER BY "nextRunAt"
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
     UPDATE monitor m SET
       "leaseOwner" = ${owner},
-      "leaseExpiresAt" = ${LEASE},
+      "leaseExpiresAt" = GREATEST(now(), due.scheduled_at) + ${LEASE},
       "nextRunAt" = due.scheduled_at + make_interval(secs =>
-        m."intervalSeconds" * (floor(extract(epoch FROM now() - due.scheduled_at) / m."intervalSeconds") + 1))
+        m."intervalSeconds" * (GREATEST(0, floor(extract(epoch FROM now() - due.scheduled_at) / m."intervalSeconds")) + 1))
     FROM due WHERE m.id = due.id
     RETURNING ${RETURNING}, due.scheduled_at AS "scheduledAt"`;
 }
@@ -49,15 +57,21 @@ export async function claimDueMonitors(prisma: PrismaClient, owner: string, limi
 /** Leases one of the user's monitors for an immediate check; null if it is not theirs or is being probed. */
 export async function claimMonitorNow(prisma: PrismaClient, owner: string, userId: string, monitorId: string): Promise<ClaimedMonitor | null> {
   const rows = await prisma.$queryRaw<ClaimedMonitor[]>`
-    UPDATE monitor m SET "leaseOwner" = ${owner}, "leaseExpiresAt" = ${LEASE}
+    UPDATE monitor m SET "leaseOwner" = ${owner}, "leaseExpiresAt" = now() + ${LEASE}
     WHERE m.id = ${monitorId} AND m."userId" = ${userId} AND (m."leaseExpiresAt" IS NULL OR m."leaseExpiresAt" < now())
     RETURNING ${RETURNING}, NULL::timestamptz AS "scheduledAt"`;
   return rows[0] ?? null;
 }
 
-/** Gives back leases a stopping process still holds, so other workers pick the monitors up at once. */
-export async function releaseLeases(prisma: PrismaClient, owner: string, monitorIds: string[]): Promise<void> {
-  if (monitorIds.length === 0) return;
-  await prisma.$executeRaw`UPDATE monitor SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL
-    WHERE "leaseOwner" = ${owner} AND id = ANY(${monitorIds}::text[])`;
+/**
+ * Gives back leases a stopping process still holds, so other workers pick the monitors up at once.
+ * `unrunSlot` is the claimed slot of a run that never started: nextRunAt goes back to it, so the
+ * slot is run by someone else instead of skipped (never later than a schedule set meanwhile).
+ */
+export async function releaseLeases(prisma: PrismaClient, owner: string, leases: Array<{ id: string; unrunSlot: Date | null }>): Promise<void> {
+  if (leases.length === 0) return;
+  // LEAST ignores NULL: a lease without an unrun slot keeps its nextRunAt.
+  await prisma.$executeRaw`UPDATE monitor m SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "nextRunAt" = LEAST(m."nextRunAt", r.slot)
+    FROM jsonb_to_recordset(${JSON.stringify(leases.map(({ id, unrunSlot }) => ({ id, slot: unrunSlot })))}::jsonb) AS r(id text, slot timestamptz)
+    WHERE m.id = r.id AND m."leaseOwner" = ${owner}`;
 }

@@ -1,12 +1,14 @@
 // The scheduler loop of one process: every second (node-cron) it claims due monitors from
-// PostgreSQL — as many as it has room for — and runs them, with at most `maxConcurrentProbes`
-// probes in flight. Any number of processes can run it against one database.
+// PostgreSQL in a few rounds — as many as it has room for — and starts each at its exact slot,
+// with at most `maxConcurrentProbes` probes in flight. Any number of processes can run it
+// against one database.
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import cron, { type ScheduledTask } from "node-cron";
 import type { PrismaClient } from "../generated/prisma/client";
 import { logger } from "../logger";
-import { claimDueMonitors, releaseLeases } from "./claim";
+import { claimDueMonitors, releaseLeases, type ScheduledMonitor } from "./claim";
 import { runMonitorJob } from "./job";
 import { ResultWriter } from "./writer";
 import { diagnoseInBackground } from "../incidents/diagnose-incident";
@@ -31,19 +33,28 @@ export function schedulerOptionsFromEnv(env = process.env): SchedulerOptions {
   };
 }
 
-/** A counting semaphore: at most `limit` callers run at once, the rest wait their turn. */
-function semaphore(limit: number) {
+/**
+ * A counting semaphore: at most `limit` callers run at once, the rest wait their turn in order.
+ * `free()` counts the slots a new caller would find free: negative while callers are waiting.
+ */
+export function semaphore(limit: number) {
   let running = 0;
   const waiting: Array<() => void> = [];
-  return async <T>(run: () => Promise<T>): Promise<T> => {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await run();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
+  return {
+    run: async <T>(task: () => Promise<T>): Promise<T> => {
+      if (running < limit) running++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await task();
+      } finally {
+        // A finishing caller hands its slot straight to the next waiter, keeping `running` as it
+        // is: releasing it first would let a newcomer take it before the woken waiter runs.
+        const next = waiting.shift();
+        if (next) next();
+        else running--;
+      }
+    },
+    free: () => limit - running - waiting.length,
   };
 }
 
@@ -56,17 +67,50 @@ export interface SchedulerCompanion {
   stop(): Promise<void>;
 }
 
-export type SchedulerStats = { claimed: number; completed: number; active: number; startedAt: Date | null; lastTickAt: Date | null; lagMs: number[] };
+/** Claim rounds within one node-cron tick start this far apart: at 0, 250, 500 and 750 ms. */
+const CLAIM_STEP_MS = 250;
+/**
+ * A round claims the monitors due within this window and starts each at its exact slot, so the
+ * lag does not include the wait for the next round or the claim query. It spans more than one
+ * step so that the next round's query time is covered too.
+ */
+const CLAIM_AHEAD_MS = 500;
+/** When the probe slots ran out before the due monitors did, the next round comes this soon. */
+const REFILL_MS = 50;
+const CLAIM_BATCH = 500;
+
+/**
+ * Monitors claimed beyond the free probe slots: they wait for a slot, but take one as soon as it
+ * frees instead of at the next round. Kept small so that the wait stays well inside their lease.
+ */
+export function claimHeadroom(maxConcurrentProbes: number): number {
+  return Math.ceil(maxConcurrentProbes / 4);
+}
+
+export type SchedulerStats = {
+  claimed: number;
+  /** Claimed monitors given back unstarted (with their slot) when the scheduler stopped. */
+  returned: number;
+  completed: number;
+  active: number;
+  startedAt: Date | null;
+  lastTickAt: Date | null;
+  /** First probe start − slot, of recent scheduled runs. */
+  lagMs: number[];
+};
 
 export class Scheduler {
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly writer: ResultWriter;
   private task: ScheduledTask | null = null;
+  /** Claimed monitors whose slot has not come yet, each with the timer that starts it. */
+  private readonly waiting = new Map<string, { monitor: ScheduledMonitor; timer: NodeJS.Timeout }>();
+  /** Runs whose slot has come: from waiting for a probe slot until the last result is recorded. */
   private readonly active = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
-  private readonly withProbeSlot: ReturnType<typeof semaphore>;
-  private ticking = false;
-  readonly stats: SchedulerStats = { claimed: 0, completed: 0, active: 0, startedAt: null, lastTickAt: null, lagMs: [] };
+  private readonly probeSlots: ReturnType<typeof semaphore>;
+  private ticking: Promise<void> | null = null;
+  readonly stats: SchedulerStats = { claimed: 0, returned: 0, completed: 0, active: 0, startedAt: null, lastTickAt: null, lagMs: [] };
 
   constructor(
     private readonly getPrisma: () => Promise<PrismaClient>,
@@ -74,7 +118,7 @@ export class Scheduler {
     private readonly companions: SchedulerCompanion[] = [],
   ) {
     this.writer = new ResultWriter(getPrisma, { flushIntervalMs: options.flushIntervalMs, maxBuffered: options.maxBufferedResults }, diagnoseInBackground);
-    this.withProbeSlot = semaphore(options.maxConcurrentProbes);
+    this.probeSlots = semaphore(options.maxConcurrentProbes);
   }
 
   start(): void {
@@ -85,38 +129,80 @@ export class Scheduler {
     logger.info({ owner: this.owner, ...this.options }, "scheduler started");
   }
 
-  /** Claims and starts due monitors until there is no more room or nothing more is due. */
-  async tick(): Promise<void> {
-    if (this.ticking) return; // the previous tick is still claiming: never overlap
-    this.ticking = true;
+  /** One tick: claim rounds every CLAIM_STEP_MS until the next tick is near. Never overlaps itself. */
+  tick(): Promise<void> {
+    this.ticking ??= this.claimRounds().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async claimRounds(): Promise<void> {
+    const tickAt = Date.now();
+    // The last round starts a full step before the next tick, so that it is over by then.
+    const lastRoundAt = tickAt + 1000 - CLAIM_STEP_MS;
     try {
       const prisma = await this.getPrisma();
-      for (;;) {
-        const room = this.options.maxActiveMonitors - this.active.size;
-        if (room <= 0 || this.abort.signal.aborted) break;
-        const claimed = await claimDueMonitors(prisma, this.owner, Math.min(room, 500));
-        const now = Date.now();
-        for (const monitor of claimed) {
-          if (monitor.scheduledAt) this.recordLag(now - monitor.scheduledAt.getTime());
-          this.run(monitor);
-        }
-        if (claimed.length < Math.min(room, 500)) break;
+      for (let roundAt = tickAt; roundAt <= lastRoundAt; ) {
+        await sleep(Math.max(0, roundAt - Date.now()), undefined, { signal: this.abort.signal });
+        const outOfRoom = await this.claim(prisma);
+        roundAt = outOfRoom ? Date.now() + REFILL_MS : roundAt + CLAIM_STEP_MS;
       }
       this.stats.lastTickAt = new Date();
     } catch (error) {
-      logger.warn({ err: error }, "scheduler tick failed; retrying next second");
-    } finally {
-      this.ticking = false;
+      if (!this.abort.signal.aborted) logger.warn({ err: error }, "scheduler tick failed; retrying next second");
     }
   }
 
-  private run(monitor: Parameters<typeof runMonitorJob>[0]): void {
-    this.stats.claimed++;
+  /**
+   * Claims due monitors while there is room for them; true when the room ran out first. Room is
+   * below maxActiveMonitors and, so that no claimed monitor waits for a probe slot long enough
+   * for its lease to expire (and another process to probe it too), no more than the free probe
+   * slots plus a small headroom.
+   */
+  private async claim(prisma: PrismaClient): Promise<boolean> {
+    while (!this.abort.signal.aborted) {
+      const held = this.active.size + this.waiting.size;
+      const room = Math.min(
+        this.options.maxActiveMonitors - held,
+        this.probeSlots.free() - this.waiting.size + claimHeadroom(this.options.maxConcurrentProbes),
+        CLAIM_BATCH,
+      );
+      if (room <= 0) return true;
+      const claimed = await claimDueMonitors(prisma, this.owner, room, CLAIM_AHEAD_MS);
+      for (const monitor of claimed) {
+        // Our lease on a monitor still running here expired (a stalled process) and we claimed it
+        // again: one run of a monitor at a time; the running one carries the new lease.
+        if (this.active.has(monitor.id)) logger.warn({ monitorId: monitor.id }, "claimed a monitor this process is still running; skipping the new run");
+        else {
+          this.stats.claimed++;
+          this.startAtSlot(monitor);
+        }
+      }
+      if (claimed.length < room) return false;
+    }
+    return false;
+  }
+
+  private startAtSlot(monitor: ScheduledMonitor): void {
+    const wait = monitor.scheduledAt.getTime() - Date.now();
+    if (wait <= 0) {
+      this.waiting.delete(monitor.id);
+      return this.run(monitor);
+    }
+    // Timers can fire a little early by the wall clock (libuv's cached loop time): check again then.
+    this.waiting.set(monitor.id, { monitor, timer: setTimeout(() => this.startAtSlot(monitor), wait) });
+  }
+
+  private run(monitor: ScheduledMonitor): void {
     const job = runMonitorJob(monitor, {
       owner: this.owner,
-      record: (outcome) => this.writer.push(outcome),
+      record: (outcome) => {
+        if (outcome.attempt === 1) this.recordLag(outcome.result.startedAt.getTime() - monitor.scheduledAt.getTime());
+        this.writer.push(outcome);
+      },
       retryBaseSeconds: this.options.retryBaseSeconds,
-      withProbeSlot: this.withProbeSlot,
+      withProbeSlot: this.probeSlots.run,
       stopSignal: this.abort.signal,
     })
       .catch((error) => logger.error({ err: error, monitorId: monitor.id }, "monitor run failed"))
@@ -135,21 +221,40 @@ export class Scheduler {
   }
 
   /**
-   * Graceful stop: claim nothing more, let in-flight probes finish (each is bounded by its
-   * timeout; confirmation pauses are cut short), write every buffered result, then give back
-   * the leases of monitors whose confirmation was interrupted.
+   * Graceful stop: claim nothing more, give back at once the claimed monitors whose slot has not
+   * come yet, let started runs finish (in-flight probes are bounded by their timeout; confirmation
+   * pauses are cut short), write every buffered result, then give back the leases of monitors
+   * whose confirmation was interrupted.
    */
   async stop(): Promise<void> {
     this.task?.stop();
     this.task = null;
     this.abort.abort();
     const companionsStopped = Promise.allSettled(this.companions.map((companion) => companion.stop()));
-    const interrupted = [...this.active.keys()];
+    // A tick still claiming adds what it claimed to `waiting` and `active` once its query returns.
+    await this.ticking;
+    // With their slot, so that another process runs them on time rather than skipping the slot.
+    const unstarted = [...this.waiting.values()].map(({ monitor, timer }) => {
+      clearTimeout(timer);
+      return { id: monitor.id, unrunSlot: monitor.scheduledAt };
+    });
+    this.waiting.clear();
+    this.stats.returned += unstarted.length;
+    const returned = this.releaseLeases(unstarted);
+    const interrupted = [...this.active.keys()].map((id) => ({ id, unrunSlot: null }));
     await Promise.allSettled([...this.active.values()]);
     await this.writer.flush();
     if (this.writer.pending > 0) logger.error({ pending: this.writer.pending }, "could not write every check result before stopping");
-    await releaseLeases(await this.getPrisma(), this.owner, interrupted).catch((error) => logger.warn({ err: error }, "could not release leases; they expire on their own"));
+    await Promise.all([returned, this.releaseLeases(interrupted)]);
     await companionsStopped;
     logger.info({ owner: this.owner, ...this.stats, lagMs: undefined }, "scheduler stopped");
+  }
+
+  private async releaseLeases(leases: Parameters<typeof releaseLeases>[2]): Promise<void> {
+    try {
+      await releaseLeases(await this.getPrisma(), this.owner, leases);
+    } catch (error) {
+      logger.warn({ err: error }, "could not release leases; they expire on their own");
+    }
   }
 }

@@ -228,7 +228,9 @@ export class ResultWriter {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.flushing) await this.flushing;
+    // A flush under way writes only what was buffered when it began, and another caller may start
+    // the next one while we wait: wait until none is running, then write what remains.
+    while (this.flushing) await this.flushing;
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
