@@ -4,6 +4,9 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
+    // One encryption key for the test process and the app servers it starts (they inherit its
+    // environment): tests read through lib/ what the app wrote.
+    env: { HOPWATCH_ENCRYPTION_KEY: "aG9wd2F0Y2gtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=" },
     projects: [
       {
         extends: true,

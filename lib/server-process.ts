@@ -1,10 +1,12 @@
 // What a web server process starts besides serving pages.
+import { checkSettings } from "./config";
 import { closeDatabase, getDatabase } from "./db";
 import { logger } from "./logger";
 import { startScheduler } from "./scheduler/runtime";
 
 export async function startServerProcess(): Promise<void> {
   try {
+    checkSettings();
     const database = await getDatabase();
     const scheduler = process.env.HOPWATCH_SCHEDULER !== "off" ? startScheduler() : null;
     logger.info({ mode: database.mode, scheduler: scheduler ? "in-process" : "off" }, "Hopwatch server process ready");

@@ -1,6 +1,7 @@
 // `npm run worker`: a scheduler process on its own, sharing the work with any other workers
 // and web servers through PostgreSQL. Needs DATABASE_URL (the embedded database belongs to
 // the one process that opened it).
+import { checkSettings } from "../lib/config";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { logger } from "../lib/logger";
 import { startScheduler } from "../lib/scheduler/runtime";
@@ -10,6 +11,12 @@ if (!process.env.DATABASE_URL) {
   process.exit(1);
 }
 
+try {
+  checkSettings();
+} catch (error) {
+  console.error(`The worker cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 await getDatabase();
 const scheduler = startScheduler();
 

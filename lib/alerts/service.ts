@@ -2,8 +2,10 @@
 // which channels each monitor alerts, test sends, the delivery log and the alerts API.
 import { performance } from "node:perf_hooks";
 import { db } from "../db";
+import { isRowId, isStorableText, UNSTORABLE_TEXT } from "../db/storable";
 import type { Prisma } from "../generated/prisma/client";
 import type { FieldError } from "../monitors/schema";
+import { refusedHostReason } from "../probes/target-policy";
 import { getChannelKind } from "./channels/registry";
 import type { ChannelTarget } from "./channels/types";
 import { deliveryConfig } from "./config";
@@ -53,6 +55,8 @@ const EMAIL_PATTERN = /^[^\s@<>",;]+@[^\s@<>",;]+$/;
 export type ChannelInput = { type: "EMAIL" | "WEBHOOK"; name: string; target: string; secret: string };
 
 export function validateChannelInput(input: ChannelInput): { ok: true; value: ChannelInput } | { ok: false; errors: FieldError[] } {
+  const unstorable = (["name", "target", "secret"] as const).filter((field) => !isStorableText(input[field]));
+  if (unstorable.length > 0) return { ok: false, errors: unstorable.map((field) => ({ field, message: `This field ${UNSTORABLE_TEXT}` })) };
   const errors: FieldError[] = [];
   const target = input.target.trim();
   const name = input.name.trim();
@@ -78,6 +82,8 @@ export function validateChannelInput(input: ChannelInput): { ok: true; value: Ch
 export async function addChannel(userId: string, raw: ChannelInput): Promise<{ ok: true; id: string } | { ok: false; errors: FieldError[] }> {
   const input = validateChannelInput(raw);
   if (!input.ok) return input;
+  const refused = input.value.type === "WEBHOOK" ? await refusedHostReason(new URL(input.value.target).hostname) : null;
+  if (refused) return { ok: false, errors: [{ field: "target", message: `Webhook URL not allowed: ${refused}, and this Hopwatch only sends to public addresses (BLOCK_PRIVATE_TARGETS)` }] };
   const prisma = await db();
   const count = await prisma.alertChannel.count({ where: { userId } });
   if (count >= 50) return { ok: false, errors: [{ field: null, message: "You have 50 channels, the most Hopwatch allows: remove one first." }] };
@@ -88,6 +94,7 @@ export async function addChannel(userId: string, raw: ChannelInput): Promise<{ o
 }
 
 export async function setChannelEnabled(userId: string, channelId: string, enabled: boolean): Promise<boolean> {
+  if (!isRowId(channelId)) return false;
   const prisma = await db();
   const { count } = await prisma.alertChannel.updateMany({ where: { id: channelId, userId }, data: { enabled } });
   return count === 1;
@@ -95,6 +102,7 @@ export async function setChannelEnabled(userId: string, channelId: string, enabl
 
 /** Removes one of the user's added channels (the account email can only be turned off). */
 export async function deleteChannel(userId: string, channelId: string): Promise<boolean> {
+  if (!isRowId(channelId)) return false;
   const prisma = await db();
   const { count } = await prisma.alertChannel.deleteMany({ where: { id: channelId, userId, accountUserId: null } });
   return count === 1;
@@ -138,6 +146,7 @@ export async function listMonitorChannels(userId: string): Promise<MonitorChanne
 
 /** Sets which of the user's channels get a monitor's alerts; false when the monitor is not theirs. */
 export async function setMonitorChannels(userId: string, monitorId: string, selectedChannelIds: string[]): Promise<boolean> {
+  if (!isRowId(monitorId)) return false;
   const prisma = await db();
   const monitor = await prisma.monitor.findFirst({ where: { id: monitorId, userId }, select: { id: true } });
   if (!monitor) return false;
@@ -160,6 +169,7 @@ export type TestResult = { ok: true; message: string } | { ok: false; message: s
  * answer. Recorded in the delivery log (as SENT or FAILED, never retried).
  */
 export async function sendTestAlert(userId: string, channelId: string): Promise<TestResult | null> {
+  if (!isRowId(channelId)) return null;
   const prisma = await db();
   const channel = await prisma.alertChannel.findFirst({ where: { id: channelId, userId }, include: { user: { select: { email: true } } } });
   if (!channel) return null;

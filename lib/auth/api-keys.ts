@@ -34,8 +34,8 @@ export async function revokeApiKey(userId: string, id: string): Promise<boolean>
   return count === 1;
 }
 
-/** The owner of a valid, unrevoked key, or null. */
-export async function userIdForApiKey(key: string): Promise<string | null> {
+/** A valid, unrevoked key's id and owner, or null. */
+export async function findApiKey(key: string): Promise<{ keyId: string; userId: string } | null> {
   if (!key.startsWith(KEY_PREFIX)) return null;
   const prisma = await db();
   const record = await prisma.apiKey.findUnique({ where: { hash: hashKey(key) }, select: { id: true, userId: true, revokedAt: true, lastUsedAt: true } });
@@ -44,5 +44,5 @@ export async function userIdForApiKey(key: string): Promise<string | null> {
   if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > 60_000) {
     await prisma.apiKey.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
   }
-  return record.userId;
+  return { keyId: record.id, userId: record.userId };
 }

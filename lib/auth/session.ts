@@ -2,7 +2,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getAuth } from "./auth";
-import { userIdForApiKey } from "./api-keys";
+import { findApiKey } from "./api-keys";
 
 export type SessionUser = { id: string; email: string; name: string };
 
@@ -22,14 +22,18 @@ export async function currentUser(): Promise<SessionUser | null> {
   return session ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
 }
 
-/** For API routes: the user id behind a Bearer API key or the session cookie, or null. */
-export async function apiUserId(request: Request): Promise<string | null> {
+/** Who makes an API request, and how: scripts with an API key, the browser with its session cookie. */
+export type ApiCaller = { userId: string; via: "api-key"; keyId: string } | { userId: string; via: "session" };
+
+/** For API routes: the caller behind a Bearer API key or the session cookie, or null. */
+export async function apiCaller(request: Request): Promise<ApiCaller | null> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match ? userIdForApiKey(match[1]) : null;
+    const key = match ? await findApiKey(match[1]) : null;
+    return key ? { userId: key.userId, via: "api-key", keyId: key.keyId } : null;
   }
   const auth = await getAuth();
   const session = await auth.api.getSession({ headers: request.headers });
-  return session?.user.id ?? null;
+  return session ? { userId: session.user.id, via: "session" } : null;
 }

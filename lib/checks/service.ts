@@ -1,5 +1,6 @@
 // Reading a monitor's checks, scoped to its owner.
 import { db } from "../db";
+import { isRowId } from "../db/storable";
 import type { Check } from "../generated/prisma/client";
 import { ERROR_KINDS, type ErrorKind } from "../probes/error-kinds";
 import { timingsOf } from "../probes/types";
@@ -23,6 +24,7 @@ export function parseCheckQuery(params: URLSearchParams): { ok: true; query: Che
 
 /** Newest first; null when the monitor is not the user's. */
 export async function listChecks(userId: string, monitorId: string, query: CheckQuery): Promise<Check[] | null> {
+  if (!isRowId(monitorId)) return null;
   const prisma = await db();
   const monitor = await prisma.monitor.findFirst({ where: { id: monitorId, userId }, select: { id: true } });
   if (!monitor) return null;

@@ -6,6 +6,7 @@ import { PrismaClient } from "../generated/prisma/client";
 import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase } from "./embedded";
 import { applyMigrations } from "./migrate";
 import { logger } from "../logger";
+import { sealLegacyHeaders } from "../monitors/headers";
 
 export type Database = {
   prisma: PrismaClient;
@@ -27,6 +28,9 @@ async function open(): Promise<Database> {
     if (report.applied.length > 0) logger.info({ applied: report.applied }, "database migrations applied");
     const poolSize = embedded ? EMBEDDED_POOL_SIZE : Number(process.env.DATABASE_POOL_SIZE || 10);
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 }) });
+    // The one data upgrade SQL cannot do: encrypting with the app's key.
+    const sealed = await sealLegacyHeaders(prisma);
+    if (sealed > 0) logger.info({ monitors: sealed }, "plaintext monitor headers encrypted");
     logger.info({ mode: embedded ? "embedded" : "server" }, "database ready");
     return {
       prisma,

@@ -1,5 +1,6 @@
 // Reading incidents and adding notes, always scoped to the monitor's owner.
 import { db } from "../db";
+import { isRowId } from "../db/storable";
 import type { Prisma } from "../generated/prisma/client";
 import { ERROR_KINDS, type ErrorKind } from "../probes/error-kinds";
 
@@ -13,12 +14,14 @@ export function parseIncidentFilter(params: URLSearchParams): { ok: true; filter
   }
   const statusText = (params.get("status") || "").toUpperCase();
   if (statusText && statusText !== "OPEN" && statusText !== "RESOLVED") return { ok: false, field: "status", message: "status must be open or resolved" };
+  const monitorId = params.get("monitorId") || null;
+  if (monitorId !== null && !isRowId(monitorId)) return { ok: false, field: "monitorId", message: "monitorId must be the id of one of your monitors" };
   const limitText = params.get("limit");
   const limit = limitText ? Number(limitText) : 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) return { ok: false, field: "limit", message: "limit must be a whole number from 1 to 500" };
   return {
     ok: true,
-    filter: { monitorId: params.get("monitorId") || null, errorKind: errorKind as ErrorKind | null, status: (statusText || null) as IncidentFilter["status"], limit },
+    filter: { monitorId, errorKind: errorKind as ErrorKind | null, status: (statusText || null) as IncidentFilter["status"], limit },
   };
 }
 
@@ -51,6 +54,7 @@ export async function listIncidents(userId: string, filter: IncidentFilter) {
 }
 
 export async function getIncident(userId: string, id: string) {
+  if (!isRowId(id)) return null;
   const prisma = await db();
   return prisma.incident.findFirst({
     where: { id, monitor: { userId } },
@@ -65,6 +69,7 @@ export async function openIncidentFor(userId: string, monitorId: string) {
 
 /** Adds a note to one of the user's incidents; false when it is not theirs. */
 export async function addIncidentNote(userId: string, incidentId: string, text: string): Promise<boolean> {
+  if (!isRowId(incidentId)) return false;
   const prisma = await db();
   const incident = await prisma.incident.findFirst({ where: { id: incidentId, monitor: { userId } }, select: { id: true } });
   if (!incident) return false;

@@ -3,6 +3,7 @@
 // checkboxes as presence, headers as "Name: value" lines.
 import type { Monitor } from "../generated/prisma/client";
 import type { FieldError } from "./schema";
+import { decryptMonitorHeaders } from "./headers";
 
 const NUMBER_FIELDS = ["intervalSeconds", "timeoutSeconds", "retries"] as const;
 const BOOLEAN_FIELDS = ["keywordMustBeAbsent", "followRedirects", "enabled"] as const;
@@ -88,7 +89,7 @@ export function monitorToFormValues(monitor: Monitor): MonitorFormValues {
     type: monitor.type,
     url: monitor.url,
     method: monitor.method,
-    headers: headersToText(monitor.headers as Record<string, string>),
+    headers: headersToText(decryptMonitorHeaders(monitor.encryptedHeaders, monitor.legacyHeaders)),
     body: monitor.body ?? "",
     expectedStatus: monitor.expectedStatus,
     keyword: monitor.keyword ?? "",

@@ -1,5 +1,6 @@
 // One description of a valid monitor, shared by the form (Server Actions) and the REST API.
 import { z } from "zod";
+import { isStorableText, UNSTORABLE_TEXT } from "../db/storable";
 import { parseStatusRanges } from "../probes/expected-status";
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -35,10 +36,13 @@ const wholeNumber = (label: string, min: number, max: number) =>
     .min(min, { error: `${label} must be at least ${min}` })
     .max(max, { error: `${label} must be at most ${max}` });
 
+const storable = (label: string) => ({ error: `${label} ${UNSTORABLE_TEXT}` });
+
 const optionalText = (label: string, max: number) =>
   z
     .string({ error: `${label} must be text` })
     .max(max, { error: `${label} must be at most ${max} characters` })
+    .refine(isStorableText, storable(label))
     .nullish()
     .transform((value) => (value === undefined || value === null || value === "" ? null : value));
 
@@ -49,13 +53,15 @@ export const monitorInputSchema = z
         .string({ error: "Name is required" })
         .trim()
         .min(1, { error: "Name is required" })
-        .max(100, { error: "Name must be at most 100 characters" }),
+        .max(100, { error: "Name must be at most 100 characters" })
+        .refine(isStorableText, storable("Name")),
       type: z.enum(MONITOR_TYPES, { error: "Type must be HTTP or TCP" }).default("HTTP"),
       url: z
         .string({ error: "URL is required" })
         .trim()
         .min(1, { error: "URL is required" })
         .max(2048, { error: "URL must be at most 2048 characters" })
+        .refine(isStorableText, storable("URL"))
         // Checked here as well as per type below, so a bad URL is reported alongside other errors.
         .refine((value) => isHttpUrl(value) || isTcpAddress(value), { error: "URL must start with http:// or https://" }),
       method: z.enum(HTTP_METHODS, { error: `Method must be one of ${HTTP_METHODS.join(", ")}` }).default("GET"),
@@ -67,12 +73,14 @@ export const monitorInputSchema = z
           for (const [name, value] of Object.entries(headers)) {
             if (!HEADER_NAME.test(name)) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid header name` });
             if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: "custom", message: `The value of ${name} must not contain line breaks` });
+            else if (!isStorableText(value)) ctx.addIssue({ code: "custom", message: `The value of ${name} ${UNSTORABLE_TEXT}` });
             size += Buffer.byteLength(name) + Buffer.byteLength(value) + 4;
           }
           if (size > MAX_HEADERS_BYTES) ctx.addIssue({ code: "custom", message: "Headers must be at most 8 KB in total" });
         }),
       body: z
         .string({ error: "Body must be text" })
+        .refine(isStorableText, storable("Body"))
         .nullish()
         .transform((value) => (value ? value : null))
         .refine((value) => value === null || Buffer.byteLength(value) <= MAX_BODY_BYTES, { error: "Body must be at most 64 KB" }),

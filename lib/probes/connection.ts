@@ -5,6 +5,7 @@
 import { promises as dns } from "node:dns";
 import net from "node:net";
 import tls from "node:tls";
+import { assertAddressAllowed } from "./target-policy";
 import { msSince, type ProbeTrace } from "./trace";
 import type { CertificateInfo } from "./types";
 
@@ -26,6 +27,8 @@ export async function openConnection(target: ConnectTarget, trace: ProbeTrace, s
   const ip = isIpLiteral ? target.hostname : (await abortable(dns.lookup(target.hostname), signal)).address;
   if (!isIpLiteral) trace.timings.dnsMs = msSince(dnsStart);
   trace.remoteIp = ip;
+  // Checked on the address actually dialled, for every hop: no window for DNS rebinding.
+  assertAddressAllowed(target.hostname, ip);
 
   trace.phase = "connect";
   const connectStart = performance.now();

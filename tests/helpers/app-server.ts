@@ -75,10 +75,11 @@ export async function startAppServer(options: { databaseUrl?: string; dataDir?: 
 /** A signed-up user's session: its cookie, for API calls made like a browser would. */
 export type TestUser = { id: string; email: string; cookie: string };
 
-export async function signUp(baseUrl: string, email: string, password = "correct horse battery"): Promise<TestUser> {
+/** `forwardedFor` is the client IP the app sees, for tests that sign up more users than one IP may. */
+export async function signUp(baseUrl: string, email: string, password = "correct horse battery", forwardedFor?: string): Promise<TestUser> {
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: baseUrl },
+    headers: { "content-type": "application/json", origin: baseUrl, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
     body: JSON.stringify({ email, password, name: email.split("@")[0] }),
   });
   if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);

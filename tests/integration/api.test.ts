@@ -133,12 +133,14 @@ describe.each(modes)("REST API on $mode", ({ usePostgres }) => {
     }
   });
 
-  it("rate limits sign-in attempts with 429 and Retry-After", async () => {
+  it("rate limits sign-in attempts per IP with 429 and Retry-After", async () => {
+    // A different account each time: the per-account limit (tests/integration/security.test.ts) stays out of the way.
+    let tries = 0;
     const attempt = () =>
       fetch(`${app.url}/api/auth/sign-in/email`, {
         method: "POST",
         headers: { "content-type": "application/json", origin: app.url, "x-forwarded-for": "203.0.113.9" },
-        body: JSON.stringify({ email: "nobody@example.com", password: "whatever123" }),
+        body: JSON.stringify({ email: `nobody${++tries}@example.com`, password: "whatever123" }),
       });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await attempt()).status);

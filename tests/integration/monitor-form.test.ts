@@ -33,10 +33,10 @@ describe.skipIf(!postgresAvailable)("monitor form", () => {
 
   it("creates a monitor from a valid form", async () => {
     const { saveMonitorForm } = await import("@/lib/monitors/form-actions");
-    const { getMonitor } = await import("@/lib/monitors/service");
+    const { getMonitor, toEditableFields } = await import("@/lib/monitors/service");
     const state = await saveMonitorForm(userId, null, form({ ...validFields, headers: "Authorization: Bearer abc" }));
     expect(state.savedId).toEqual(expect.any(String));
-    expect(await getMonitor(userId, state.savedId!)).toMatchObject({ name: "Orders", headers: { Authorization: "Bearer abc" }, keywordMustBeAbsent: false });
+    expect(toEditableFields((await getMonitor(userId, state.savedId!))!)).toMatchObject({ name: "Orders", headers: { Authorization: "Bearer abc" }, keywordMustBeAbsent: false });
   });
 
   it("names every invalid field, keeps what was typed, and changes nothing", async () => {

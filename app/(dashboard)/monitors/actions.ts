@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { saveMonitorForm } from "@/lib/monitors/form-actions";
 import type { MonitorFormState } from "@/lib/monitors/form-state";
-import { deleteMonitor, setMonitorEnabled } from "@/lib/monitors/service";
+import { deleteMonitor, getMonitor, setMonitorEnabled } from "@/lib/monitors/service";
 import { checkNow } from "@/lib/scheduler/runtime";
 
 export async function saveMonitorAction(monitorId: string | null, _previous: MonitorFormState, form: FormData): Promise<MonitorFormState> {
@@ -34,6 +34,7 @@ export type CheckNowState = { ok: boolean; errorKind: string; message: string; t
 
 export async function checkNowAction(monitorId: string): Promise<CheckNowState> {
   const user = await requireUser();
+  if (!(await getMonitor(user.id, monitorId))) return { error: "This monitor no longer exists." };
   const result = await checkNow(user.id, monitorId);
   revalidatePath(`/monitors/${monitorId}`);
   if (!result) return { error: "A check of this monitor is already running; its result appears here in a few seconds." };

@@ -3,6 +3,7 @@
 // `timestamp` as the X-Hopwatch-Timestamp header, so a receiver can refuse stale replays.
 // X-Hopwatch-Delivery is the alert's idempotency key: the same on every retry of one alert.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { refusedHostReason } from "../../probes/target-policy";
 import type { ChannelKind } from "./types";
 
 export const SIGNATURE_HEADER = "x-hopwatch-signature";
@@ -49,6 +50,9 @@ export const webhookChannel: ChannelKind = {
   describe: (channel) => channel.target ?? "(no URL)",
   async send(alert, channel, config) {
     if (!channel.target) throw new Error("This webhook has no URL");
+    // BLOCK_PRIVATE_TARGETS covers webhooks too: the URL is re-resolved before every delivery.
+    const refused = await refusedHostReason(new URL(channel.target).hostname);
+    if (refused) throw new Error(`POST ${channel.target} refused: ${refused}, and BLOCK_PRIVATE_TARGETS is on`);
     const { body, headers } = webhookRequest({ json: alert.rendered.json, idempotencyKey: alert.idempotencyKey, event: alert.event, secret: channel.secret, now: new Date() });
     let response: Response;
     try {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { requireUser } from "@/lib/auth/session";
+import { decryptMonitorHeaders } from "@/lib/monitors/headers";
 import { getMonitor } from "@/lib/monitors/service";
 import { MonitorActions } from "@/components/monitors/monitor-actions";
 import { StateBadge } from "@/components/monitors/state-badge";
@@ -173,7 +174,7 @@ export default async function MonitorPage({ params, searchParams }: { params: Pr
   const monitor = await getMonitor(user.id, id);
   if (!monitor) notFound();
   const [incident, blips] = await Promise.all([openIncidentFor(user.id, monitor.id), transientBlips(user.id, monitor.id, new Date(Date.now() - 7 * 86_400_000))]);
-  const headerCount = Object.keys(monitor.headers as Record<string, string>).length;
+  const headerCount = Object.keys(decryptMonitorHeaders(monitor.encryptedHeaders, monitor.legacyHeaders)).length;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-start justify-between gap-3">
