@@ -18,8 +18,9 @@ const contentSecurityPolicy = [
 
 const nextConfig: NextConfig = {
   // Loaded by Node at run time rather than bundled: PGlite ships WASM and data files, pg and
-  // pino pick optional modules dynamically.
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "@prisma/adapter-pg", "pino", "nodemailer"],
+  // pino pick optional modules dynamically (pino-pretty runs in a transport thread), and
+  // prom-client keeps process-wide state that must not be copied into several bundles.
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "@prisma/adapter-pg", "pino", "pino-pretty", "nodemailer", "prom-client"],
   poweredByHeader: false,
   // The build checks the app's own code; `npm run typecheck` (part of npm test) checks tests and scripts too.
   typescript: { tsconfigPath: "tsconfig.build.json" },

@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { ErrorKind } from "../probes/error-kinds";
 import type { MonitorState } from "./policy";
 import type { ProbeTarget } from "../probes/types";
+import { withDecryptedHeaders } from "../monitors/headers";
 
 /** What a worker needs to probe a monitor and judge the result. */
 export type ClaimedMonitor = ProbeTarget & {
@@ -18,7 +19,7 @@ export type ClaimedMonitor = ProbeTarget & {
   scheduledAt: Date | null;
 };
 
-const RETURNING = Prisma.raw(`m.id, m.type::text AS type, m.url, m.method, m.headers, m.body, m."expectedStatus", m.keyword,
+const RETURNING = Prisma.raw(`m.id, m.type::text AS type, m.url, m.method, m.headers, m."encryptedHeaders", m.body, m."expectedStatus", m.keyword,
   m."keywordMustBeAbsent", m."intervalSeconds", m."timeoutSeconds", m.retries, m."followRedirects", m.state::text AS state,
   m."pendingSince", m."lastErrorKind"::text AS "lastErrorKind"`);
 
@@ -33,13 +34,15 @@ export type ScheduledMonitor = ClaimedMonitor & { scheduledAt: Date };
 
 /**
  * Claims up to `limit` monitors due within `aheadMs` from now, for their slot: the caller starts
- * each at its scheduledAt, so the lease runs from then. nextRunAt moves to the first slot after
- * both the claimed one and now (phase kept; slots missed while nobody ran are skipped).
+ * each at its scheduledAt, so the lease runs from then. The slot is the latest one that has come
+ * (or the coming one): after an outage or a dead worker's lease, a monitor runs for the current
+ * slot, not for the first one it missed. nextRunAt moves one interval on (phase kept).
  */
 export async function claimDueMonitors(prisma: PrismaClient, owner: string, limit: number, aheadMs: number): Promise<ScheduledMonitor[]> {
-  return prisma.$queryRaw<ScheduledMonitor[]>`
+  return withDecryptedHeaders(await prisma.$queryRaw<ScheduledMonitor[]>`
     WITH due AS (
-      SELECT id, "nextRunAt" AS scheduled_at FROM monitor
+      SELECT id, "nextRunAt" + make_interval(secs => "intervalSeconds" * GREATEST(0, floor(extract(epoch FROM now() - "nextRunAt") / "intervalSeconds"))) AS scheduled_at
+      FROM monitor
       WHERE enabled AND "nextRunAt" <= now() + make_interval(secs => ${aheadMs / 1000}) AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < now())
       ORDER BY "nextRunAt"
       LIMIT ${limit}
@@ -48,10 +51,9 @@ export async function claimDueMonitors(prisma: PrismaClient, owner: string, limi
     UPDATE monitor m SET
       "leaseOwner" = ${owner},
       "leaseExpiresAt" = GREATEST(now(), due.scheduled_at) + ${LEASE},
-      "nextRunAt" = due.scheduled_at + make_interval(secs =>
-        m."intervalSeconds" * (GREATEST(0, floor(extract(epoch FROM now() - due.scheduled_at) / m."intervalSeconds")) + 1))
+      "nextRunAt" = due.scheduled_at + make_interval(secs => m."intervalSeconds")
     FROM due WHERE m.id = due.id
-    RETURNING ${RETURNING}, due.scheduled_at AS "scheduledAt"`;
+    RETURNING ${RETURNING}, due.scheduled_at AS "scheduledAt"`);
 }
 
 /** Leases one of the user's monitors for an immediate check; null if it is not theirs or is being probed. */
@@ -60,7 +62,7 @@ export async function claimMonitorNow(prisma: PrismaClient, owner: string, userI
     UPDATE monitor m SET "leaseOwner" = ${owner}, "leaseExpiresAt" = now() + ${LEASE}
     WHERE m.id = ${monitorId} AND m."userId" = ${userId} AND (m."leaseExpiresAt" IS NULL OR m."leaseExpiresAt" < now())
     RETURNING ${RETURNING}, NULL::timestamptz AS "scheduledAt"`;
-  return rows[0] ?? null;
+  return withDecryptedHeaders(rows)[0] ?? null;
 }
 
 /**

@@ -2,6 +2,7 @@
 // already DOWN — confirmation re-probes on fresh connections until the failure clears or the
 // retries run out. Every probe becomes a check outcome for the writer.
 import { setTimeout as sleep } from "node:timers/promises";
+import { logger } from "../logger";
 import { getProbeKind } from "../probes/registry";
 import type { ProbeResult } from "../probes/types";
 import type { ClaimedMonitor } from "./claim";
@@ -41,6 +42,7 @@ export async function runMonitorJob(monitor: ClaimedMonitor, options: JobOptions
       releaseLease: !next.confirmAgain,
     };
     options.record(outcome);
+    logger.debug({ monitorId: monitor.id, attempt, errorKind: result.errorKind, httpStatus: result.httpStatus, totalMs: result.timings.totalMs, state: next.state }, "check");
     state = next.state;
     pendingSince = outcome.pendingSince;
     if (outcome.releaseLease) return;

@@ -12,6 +12,7 @@ import { claimDueMonitors, releaseLeases, type ScheduledMonitor } from "./claim"
 import { runMonitorJob } from "./job";
 import { ResultWriter } from "./writer";
 import { diagnoseInBackground } from "../incidents/diagnose-incident";
+import { recordSchedulerLag } from "../metrics";
 
 export type SchedulerOptions = {
   /** Monitors being run (probing or pausing between confirmation re-probes) at once. */
@@ -98,6 +99,9 @@ export type SchedulerStats = {
   /** First probe start − slot, of recent scheduled runs. */
   lagMs: number[];
 };
+
+/** A run this close to its next slot (or past it) is skipped: the next slot's run comes instead. */
+const NEXT_SLOT_TOO_CLOSE_MS = 1_000;
 
 export class Scheduler {
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -186,6 +190,16 @@ export class Scheduler {
 
   private startAtSlot(monitor: ScheduledMonitor): void {
     const wait = monitor.scheduledAt.getTime() - Date.now();
+    if (wait <= -monitor.intervalSeconds * 1000 + NEXT_SLOT_TOO_CLOSE_MS) {
+      // About a whole interval late (this process stalled between claim and start): the next slot
+      // is due, or nearly, and running both would probe twice in a row. Give the lease back; a
+      // claim round runs the next slot.
+      this.waiting.delete(monitor.id);
+      this.stats.returned++;
+      logger.warn({ monitorId: monitor.id, lateMs: -wait }, "skipped a run that started an interval late; the next slot runs instead");
+      void this.releaseLeases([{ id: monitor.id, unrunSlot: null }]);
+      return;
+    }
     if (wait <= 0) {
       this.waiting.delete(monitor.id);
       return this.run(monitor);
@@ -217,6 +231,7 @@ export class Scheduler {
 
   private recordLag(lagMs: number): void {
     this.stats.lagMs.push(lagMs);
+    recordSchedulerLag(lagMs);
     if (this.stats.lagMs.length > 10_000) this.stats.lagMs.splice(0, this.stats.lagMs.length - 10_000);
   }
 

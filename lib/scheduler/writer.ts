@@ -7,6 +7,7 @@ import { ERROR_KIND_LABELS, type ErrorKind } from "../probes/error-kinds";
 import type { MonitorState } from "./policy";
 import { logger } from "../logger";
 import { ensureAccountChannels, RECEIVING_CHANNELS } from "../alerts/outbox-sql";
+import { recordWrittenChecks } from "../metrics";
 
 export type CheckOutcome = {
   monitorId: string;
@@ -238,12 +239,13 @@ export class ResultWriter {
       try {
         const opened = await writeOutcomes(await this.getPrisma(), batch);
         this.stats.written += batch.length;
+        recordWrittenChecks(batch);
         if (opened.length > 0) this.onIncidentsOpened(opened);
       } catch (error) {
         // Keep the batch, in order, ahead of anything that arrived meanwhile, and try again.
         this.buffer = batch.concat(this.buffer);
         this.stats.failedFlushes++;
-        logger.warn({ err: error, buffered: this.buffer.length }, "writing check results failed; keeping them and retrying");
+        logger.warn({ err: error, buffered: this.buffer.length, dropped: this.stats.dropped }, "writing check results failed; keeping them and retrying");
         this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
       } finally {
         this.stats.buffered = this.buffer.length;

@@ -77,8 +77,11 @@ export function parseMail(raw: string): Pick<ReceivedMail, "headers" | "subject"
   return { headers, subject: headers.subject ?? "", messageId: headers["message-id"] ?? "", text, html };
 }
 
-/** Listens on `port` (0: any free one) on 127.0.0.1. */
-export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
+/**
+ * Listens on `port` (0: any free one) on 127.0.0.1. While `refuse` returns a reply text, every
+ * message is turned away after DATA with a temporary failure (451) and not kept.
+ */
+export async function startSmtpServer(port = 0, refuse: () => string | null = () => null): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -88,6 +91,8 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
+        const refusal = refuse();
+        if (refusal) return callback(Object.assign(new Error(refusal), { responseCode: 451 }));
         const raw = Buffer.concat(chunks).toString("latin1");
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",

@@ -1,11 +1,12 @@
-// One user can never see or change another's monitors, checks or incidents: every API route,
-// page and Server Action answers "not found" for someone else's resource, and nothing changes.
-// The route list is read from app/: a new route without a case here makes this test fail.
+// One user can never see or change another's monitors, checks, incidents, keys or channels: every
+// API route, page and Server Action answers "not found" for someone else's resource, and nothing
+// changes. Routes and Server Actions are read from app/: a new one without a case here fails.
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, signUp, startAppServer, type AppServer, type TestUser } from "../helpers/app-server";
 import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { builtServerActions, callServerAction, sourceServerActions } from "../helpers/server-actions";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 
@@ -26,7 +27,7 @@ function appRoutes(fileName: "route.ts" | "page.tsx"): string[] {
   return found.sort();
 }
 
-type Ids = { monitorId: string; incidentId: string };
+type Ids = { monitorId: string; incidentId: string; channelId: string; apiKeyId: string };
 type Case = { method: string; body?: unknown };
 
 // Routes that take the id of a user's resource: each must answer 404 to another user.
@@ -45,13 +46,44 @@ const LIST_API: Record<string, { url: string; key: string }> = {
   "/api/v1/alerts": { url: "/api/v1/alerts", key: "alerts" },
   "/api/v1/overview": { url: "/api/v1/overview", key: "monitors" },
 };
-// Routes with no user data: better-auth's own endpoints and the health check.
-const NOT_USER_DATA = ["/api/auth/[...all]", "/api/health"];
+// Routes with no user data: better-auth's own endpoints, the health check and the (token-protected) metrics.
+const NOT_USER_DATA = ["/api/auth/[...all]", "/api/health", "/api/metrics"];
 const SCOPED_PAGES: Record<string, (ids: Ids) => string> = {
   "/monitors/[id]": (ids) => `/monitors/${ids.monitorId}`,
   "/monitors/[id]/edit": (ids) => `/monitors/${ids.monitorId}/edit`,
   "/incidents/[id]": (ids) => `/incidents/${ids.incidentId}`,
 };
+
+function form(fields: Record<string, string | string[]>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) data.append(name, item);
+  return data;
+}
+
+const EMPTY_FORM_STATE = { errors: {}, formError: null, saved: false };
+
+// Every Server Action ("file#export"), called by another user with the owner's ids (or, for those
+// that take no id, with input that names the owner's resources). Each runs, and changes nothing.
+const SERVER_ACTIONS: Record<string, (ids: Ids) => unknown[]> = {
+  "app/(dashboard)/incidents/actions.ts#addNoteAction": (ids) => [ids.incidentId, { error: null, saved: 0 }, form({ text: "pwned" })],
+  "app/(dashboard)/monitors/actions.ts#saveMonitorAction": (ids) => [ids.monitorId, { errors: {}, formError: null, values: {}, savedId: null }, form({ name: "pwned", url: "https://evil.example.com", type: "HTTP", method: "GET" })],
+  "app/(dashboard)/monitors/actions.ts#setMonitorEnabledAction": (ids) => [ids.monitorId, false],
+  "app/(dashboard)/monitors/actions.ts#deleteMonitorAction": (ids) => [ids.monitorId],
+  "app/(dashboard)/monitors/actions.ts#checkNowAction": (ids) => [ids.monitorId],
+  "app/(dashboard)/settings/actions.ts#createApiKeyAction": () => [{ key: null, error: null }, form({ name: "mine" })],
+  "app/(dashboard)/settings/actions.ts#revokeApiKeyAction": (ids) => [ids.apiKeyId],
+  "app/(dashboard)/settings/notifications/actions.ts#addChannelAction": () => [EMPTY_FORM_STATE, form({ type: "EMAIL", name: "mine", target: "bob@example.com" })],
+  "app/(dashboard)/settings/notifications/actions.ts#setChannelEnabledAction": (ids) => [ids.channelId, false],
+  "app/(dashboard)/settings/notifications/actions.ts#deleteChannelAction": (ids) => [ids.channelId],
+  "app/(dashboard)/settings/notifications/actions.ts#sendTestAction": (ids) => [ids.channelId],
+  "app/(dashboard)/settings/notifications/actions.ts#saveReminderAction": () => [EMPTY_FORM_STATE, form({ reminderMinutes: "5" })],
+  "app/(dashboard)/settings/notifications/actions.ts#saveMonitorChannelsAction": (ids) => [EMPTY_FORM_STATE, form({ monitor: ids.monitorId, [`channels:${ids.monitorId}`]: [] })],
+};
+
+/** The URL of a page hosting an action, e.g. /monitors/[id] with the owner's monitor. */
+function pageUrl(page: string, ids: Ids): string {
+  return page.replace("/monitors/[id]", `/monitors/${ids.monitorId}`).replace("/incidents/[id]", `/incidents/${ids.incidentId}`);
+}
 
 describe.skipIf(!postgresAvailable)("tenant isolation", () => {
   let app: AppServer;
@@ -76,11 +108,20 @@ describe.skipIf(!postgresAvailable)("tenant isolation", () => {
       data: { monitorId: monitor.id, openMonitorId: monitor.id, cause: "HTTP_502", lastErrorKind: "HTTP_502", openedAt: new Date() },
     });
     await prisma.check.create({ data: { monitorId: monitor.id, startedAt: new Date(), ok: false, errorKind: "HTTP_502", httpStatus: 502 } });
-    ids = { monitorId: monitor.id, incidentId: incident.id };
+    const { listChannels } = await import("@/lib/alerts/service");
+    const { createApiKey } = await import("@/lib/auth/api-keys");
+    const [aliceChannel] = await listChannels(alice.id);
+    const apiKey = await createApiKey(alice.id, "Alice's script");
+    ids = { monitorId: monitor.id, incidentId: incident.id, channelId: aliceChannel.id, apiKeyId: apiKey.id };
     snapshot = async () => ({
       monitor: await prisma.monitor.findUnique({ where: { id: ids.monitorId } }),
       incident: await prisma.incident.findUnique({ where: { id: ids.incidentId }, include: { events: true } }),
       checks: await prisma.check.count({ where: { monitorId: ids.monitorId } }),
+      apiKeys: await prisma.apiKey.findMany({ where: { userId: alice.id }, select: { id: true, revokedAt: true } }),
+      channels: await prisma.alertChannel.findMany({ where: { userId: alice.id } }),
+      exclusions: await prisma.monitorChannelExclusion.findMany({ where: { monitorId: ids.monitorId } }),
+      alertSettings: await prisma.alertSettings.findUnique({ where: { userId: alice.id } }),
+      alerts: await prisma.alert.count({ where: { userId: alice.id } }),
     });
     before = await snapshot();
   });
@@ -92,9 +133,11 @@ describe.skipIf(!postgresAvailable)("tenant isolation", () => {
     await database?.drop();
   });
 
-  it("has a case for every API route and every page that takes an id", () => {
+  it("has a case for every API route, every page that takes an id and every Server Action", () => {
     expect(appRoutes("route.ts")).toEqual([...Object.keys(SCOPED_API), ...Object.keys(LIST_API), ...NOT_USER_DATA].sort());
     expect(appRoutes("page.tsx").filter((route) => route.includes("["))).toEqual(Object.keys(SCOPED_PAGES).sort());
+    expect(sourceServerActions()).toEqual(Object.keys(SERVER_ACTIONS).sort());
+    expect([...builtServerActions().keys()].sort()).toEqual(Object.keys(SERVER_ACTIONS).sort());
   });
 
   it("answers 404 on every API route for another user's resource", async () => {
@@ -127,34 +170,39 @@ describe.skipIf(!postgresAvailable)("tenant isolation", () => {
     }
   });
 
-  it("refuses the Server Actions' work on another user's resources", async () => {
-    const { saveMonitorForm } = await import("@/lib/monitors/form-actions");
-    const { setMonitorEnabled, deleteMonitor } = await import("@/lib/monitors/service");
-    const { addIncidentNote } = await import("@/lib/incidents/service");
-    const { checkNow } = await import("@/lib/scheduler/runtime");
-    const form = new FormData();
-    form.set("name", "pwned");
-    form.set("url", "https://evil.example.com");
-    const saved = await saveMonitorForm(bob.id, ids.monitorId, form);
-    expect(saved.savedId).toBeNull();
-    expect(saved.formError).toMatch(/no longer exists/);
-    expect((await setMonitorEnabled(bob.id, ids.monitorId, false)).ok).toBe(false);
-    expect(await deleteMonitor(bob.id, ids.monitorId)).toBe(false);
-    expect(await addIncidentNote(bob.id, ids.incidentId, "pwned")).toBe(false);
-    expect(await checkNow(bob.id, ids.monitorId)).toBeNull();
-    // Settings → Notifications: Alice's channels and her monitor's channel selection.
+  it("runs every Server Action for another user without touching the owner's resources", async () => {
+    const actions = builtServerActions();
+    for (const [name, args] of Object.entries(SERVER_ACTIONS)) {
+      const { id, pages } = actions.get(name)!;
+      const response = await callServerAction(app.url, { id, page: pageUrl(pages[0], ids) }, args(ids), { cookie: bob.cookie });
+      // A 5xx would mean the action failed rather than refused; redirects and 404 pages are fine.
+      expect(response.status, name).toBeLessThan(500);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("lists nothing of another user's under Settings → Notifications", async () => {
     const alerts = await import("@/lib/alerts/service");
-    const [aliceChannel] = await alerts.listChannels(alice.id);
-    expect(await alerts.setMonitorChannels(bob.id, ids.monitorId, [])).toBe(false);
-    expect(await alerts.setChannelEnabled(bob.id, aliceChannel.id, false)).toBe(false);
-    expect(await alerts.deleteChannel(bob.id, aliceChannel.id)).toBe(false);
-    expect(await alerts.sendTestAlert(bob.id, aliceChannel.id)).toBeNull();
-    expect((await alerts.listChannels(bob.id)).map((channel) => channel.id)).not.toContain(aliceChannel.id);
+    expect((await alerts.listChannels(bob.id)).map((channel) => channel.id)).not.toContain(ids.channelId);
     expect(await alerts.listMonitorChannels(bob.id)).toEqual([]);
-    expect((await alerts.listMonitorChannels(alice.id))[0].channelIds).toEqual([aliceChannel.id]);
+    expect((await alerts.listMonitorChannels(alice.id))[0].channelIds).toEqual([ids.channelId]);
   });
 
   it("left everything of the owner's untouched", async () => {
     expect(await snapshot()).toEqual(before);
+  });
+
+  // The same calls work for the owner: the cases above were refused, not malformed.
+  it("runs the same Server Actions for the owner", async () => {
+    const actions = builtServerActions();
+    const call = (name: string) => {
+      const { id, pages } = actions.get(name)!;
+      return callServerAction(app.url, { id, page: pageUrl(pages[0], ids) }, SERVER_ACTIONS[name](ids), { cookie: alice.cookie });
+    };
+    expect((await call("app/(dashboard)/monitors/actions.ts#setMonitorEnabledAction")).status).toBe(200);
+    expect((await call("app/(dashboard)/incidents/actions.ts#addNoteAction")).status).toBe(200);
+    const prisma = await (await import("@/lib/db")).db();
+    expect((await prisma.monitor.findUniqueOrThrow({ where: { id: ids.monitorId } })).enabled).toBe(false);
+    expect(await prisma.incidentEvent.count({ where: { incidentId: ids.incidentId, type: "NOTE" } })).toBe(1);
   });
 });

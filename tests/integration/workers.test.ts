@@ -4,240 +4,24 @@
 // probes of one monitor ever overlapped, and whether every probe became exactly one check row.
 // The second test SIGKILLs one worker mid-run and checks that its leases expire and the other
 // worker takes its monitors over within interval + lease.
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
-import readline from "node:readline";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { initialRunAt } from "@/lib/scheduler/policy";
 import { createTestDatabase, postgresIsReachable, type TestDatabase } from "../helpers/postgres";
+import { checkStarts, killAllWorkers, killGroup, leaseSeconds, pairChecks, percentile, sampleLeases, seedMonitors, sleep, sleepUntil, spawnWorker, startTarget, stoppedStats, waitForStart, type RequestRecord, type Target } from "../helpers/workers";
 
 const postgresAvailable = process.env.CI ? true : await postgresIsReachable();
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const MONITORS = 200;
 const INTERVAL_S = 10;
 const TIMEOUT_S = 2;
 const RETRIES = 0;
+const SEED = { count: MONITORS, intervalSeconds: INTERVAL_S, timeoutSeconds: TIMEOUT_S, retries: RETRIES };
 // claim.ts: timeout × (retries + 1) + retries × max(1, interval / 4) + 10 s of slack = 12 s here.
-const LEASE_S = TIMEOUT_S * (RETRIES + 1) + RETRIES * Math.max(1, Math.floor(INTERVAL_S / 4)) + 10;
+const LEASE_S = leaseSeconds(SEED);
 // A due slot is claimed ahead of time and started at its time, but a lease that expires is noticed
 // only by the next claim round (every 250 ms). Plus claim/probe latency on 2 shared cores.
 const TICK_SLACK_MS = 1_000;
 const FLUSH_INTERVAL_MS = 1_000; // the worker default (HOPWATCH_FLUSH_INTERVAL_MS)
-
-// ---- the target: records each request per monitor ----
-
-type RequestRecord = { start: number; end: number };
-
-type Target = {
-  url: (monitorId: string) => string;
-  requests: Map<string, RequestRecord[]>;
-  maxInFlight: Map<string, number>;
-  unknownPaths: number;
-  close: () => Promise<void>;
-};
-
-async function startTarget(): Promise<Target> {
-  const requests = new Map<string, RequestRecord[]>();
-  const inFlight = new Map<string, number>();
-  const maxInFlight = new Map<string, number>();
-  const target = { requests, maxInFlight, unknownPaths: 0 } as Target;
-  const server = http.createServer((request, response) => {
-    const match = /^\/m\/([^/?]+)$/.exec(request.url ?? "");
-    if (!match) {
-      target.unknownPaths++;
-      response.writeHead(404).end();
-      return;
-    }
-    const id = match[1];
-    const record: RequestRecord = { start: Date.now(), end: Number.NaN };
-    let list = requests.get(id);
-    if (!list) requests.set(id, (list = []));
-    list.push(record);
-    const now = (inFlight.get(id) ?? 0) + 1;
-    inFlight.set(id, now);
-    maxInFlight.set(id, Math.max(maxInFlight.get(id) ?? 0, now));
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      record.end = Date.now();
-      inFlight.set(id, inFlight.get(id)! - 1);
-    };
-    // A response that takes a while (well under the 2 s timeout) keeps each probe in flight long
-    // enough for an overlapping second probe of the same monitor to be seen, and gives a killed
-    // worker real in-flight work.
-    const timer = setTimeout(() => response.writeHead(200, { "content-type": "text/plain" }).end("ok"), 100 + Math.floor(Math.random() * 500));
-    response.on("close", () => {
-      clearTimeout(timer);
-      finish();
-    });
-  });
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  target.url = (id) => `http://127.0.0.1:${port}/m/${id}`;
-  target.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return target;
-}
-
-// ---- worker processes ----
-
-type LogLine = { level: number; msg: string; pid: number; [key: string]: unknown };
-
-type Worker = {
-  child: ChildProcess;
-  logs: LogLine[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The scheduler's lease owner id (hostname:pid:uuid) once it started. */
-  owner: () => string | undefined;
-};
-
-const spawned: Worker[] = [];
-
-function spawnWorker(databaseUrl: string): Worker {
-  // Own process group, so that the afterAll clean-up reaches anything the worker started too.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  const logs: LogLine[] = [];
-  const stderr: string[] = [];
-  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-    try {
-      logs.push(JSON.parse(line) as LogLine);
-    } catch {
-      stderr.push(line);
-    }
-  });
-  readline.createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const worker: Worker = {
-    child,
-    logs,
-    stderr,
-    exited,
-    owner: () => logs.find((line) => line.msg === "scheduler started")?.owner as string | undefined,
-  };
-  spawned.push(worker);
-  return worker;
-}
-
-async function waitForStart(worker: Worker, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!worker.owner()) {
-    if (worker.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`worker did not start: ${[...worker.stderr, ...worker.logs.map((line) => JSON.stringify(line))].join("\n")}`);
-    }
-    await sleep(100);
-  }
-}
-
-function killGroup(worker: Worker, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-worker.child.pid!, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** Of the monitors it claimed, a worker runs each to completion or, at its stop, returns it unstarted. */
-function stoppedStats(worker: Worker): { claimed: number; returned: number; completed: number } | undefined {
-  const line = worker.logs.find((entry) => entry.msg === "scheduler stopped");
-  return line ? { claimed: Number(line.claimed), returned: Number(line.returned), completed: Number(line.completed) } : undefined;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
-
-// ---- database helpers ----
-
-async function seedMonitors(client: pg.Client, target: Target, base: Date): Promise<Map<string, number>> {
-  const userId = `workers-${randomUUID()}`;
-  await client.query(`INSERT INTO "user" (id, name, email, "updatedAt") VALUES ($1, 'Workers', $2, now())`, [userId, `${userId}@example.com`]);
-  const ids = Array.from({ length: MONITORS }, () => randomUUID());
-  const firstSlots = ids.map(() => initialRunAt(base, INTERVAL_S));
-  await client.query(
-    `INSERT INTO monitor (id, "userId", name, url, "intervalSeconds", "timeoutSeconds", retries, "nextRunAt", "updatedAt")
-     SELECT m.id, $1, 'm-' || m.id, m.url, $2, $3, $4, m.next, now()
-     FROM unnest($5::text[], $6::text[], $7::timestamptz[]) AS m(id, url, next)`,
-    [userId, INTERVAL_S, TIMEOUT_S, RETRIES, ids, ids.map((id) => target.url(id)), firstSlots],
-  );
-  // Read back what was stored (timestamptz(3) rounds to the millisecond).
-  const { rows } = await client.query<{ id: string; nextRunAt: Date }>(`SELECT id, "nextRunAt" FROM monitor`);
-  return new Map(rows.map((row) => [row.id, row.nextRunAt.getTime()]));
-}
-
-/** Samples which worker holds leases, a few times a second, until stopped. */
-function sampleLeases(client: pg.Client) {
-  const seen = new Map<string, number>();
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await client.query<{ owner: string; n: number }>(
-        `SELECT "leaseOwner" AS owner, count(*)::int AS n FROM monitor WHERE "leaseOwner" IS NOT NULL GROUP BY 1`,
-      );
-      for (const row of rows) seen.set(row.owner, (seen.get(row.owner) ?? 0) + row.n);
-      await sleep(200);
-    }
-  })();
-  return {
-    seen,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
-
-async function checkStarts(client: pg.Client): Promise<Map<string, number[]>> {
-  const { rows } = await client.query<{ monitorId: string; startedAt: Date }>(`SELECT "monitorId", "startedAt" FROM "check" ORDER BY "startedAt"`);
-  const byMonitor = new Map<string, number[]>();
-  for (const row of rows) {
-    let list = byMonitor.get(row.monitorId);
-    if (!list) byMonitor.set(row.monitorId, (list = []));
-    list.push(row.startedAt.getTime());
-  }
-  return byMonitor;
-}
-
-/**
- * Pairs each check row with the request it produced: the probe's startedAt is taken just before
- * it connects, so the request reaches the target a few ms later. Probes of one monitor are
- * ~10 s apart, so the pairing is unambiguous.
- */
-function pairChecks(requests: RequestRecord[], checks: number[]) {
-  const MAX_SKEW_MS = 1_000;
-  const unmatchedRequests: RequestRecord[] = [];
-  const used = new Set<number>();
-  for (const request of requests) {
-    const index = checks.findIndex((startedAt, i) => !used.has(i) && request.start - startedAt >= -5 && request.start - startedAt <= MAX_SKEW_MS);
-    if (index === -1) unmatchedRequests.push(request);
-    else used.add(index);
-  }
-  const unmatchedChecks = checks.filter((_startedAt, i) => !used.has(i));
-  return { unmatchedRequests, unmatchedChecks };
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
-};
-
-// ---- the tests ----
 
 describe.skipIf(!postgresAvailable)("worker processes", () => {
   const databases: TestDatabase[] = [];
@@ -245,8 +29,7 @@ describe.skipIf(!postgresAvailable)("worker processes", () => {
   const targets: Target[] = [];
 
   afterAll(async () => {
-    for (const worker of spawned) if (worker.child.exitCode === null && worker.child.signalCode === null) killGroup(worker, "SIGKILL");
-    await Promise.all(spawned.map((worker) => worker.exited));
+    await killAllWorkers();
     await Promise.all(clients.map((client) => client.end().catch(() => {})));
     await Promise.all(targets.map((target) => target.close()));
     await Promise.all(databases.map((database) => database.drop()));
@@ -272,7 +55,7 @@ describe.skipIf(!postgresAvailable)("worker processes", () => {
       const RUN_MS = 60_000;
       const { target, workers, client } = await setUp();
       const base = new Date();
-      const firstSlot = await seedMonitors(client, target, base);
+      const firstSlot = await seedMonitors(client, { ...SEED, url: target.url }, base);
       const leases = sampleLeases(client);
 
       await sleepUntil(base.getTime() + RUN_MS);
@@ -351,7 +134,7 @@ describe.skipIf(!postgresAvailable)("worker processes", () => {
       const RUN_MS = 50_000; // ≥ kill + interval + lease + a full interval more
       const { target, workers, client } = await setUp();
       const base = new Date();
-      const firstSlot = await seedMonitors(client, target, base);
+      const firstSlot = await seedMonitors(client, { ...SEED, url: target.url }, base);
       const leases = sampleLeases(client);
 
       await sleepUntil(base.getTime() + KILL_AFTER_MS);
